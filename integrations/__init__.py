@@ -1,0 +1,1 @@
+"""Third-party integrations of HTX Market (no Django imports here)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CooperativeConfig(AppConfig):
+    name = "storefront.cooperative"
+    label = "cooperative"

@@ -1,0 +1,151 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Chờ xác nhận thanh toán")
+    UNFULFILLED = "unfulfilled", _("Chờ giao hàng")
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("Đã giao một phần")
+    FULFILLED = "fulfilled", _("Đã giao hàng")
+    CANCELED = "canceled", _("Đã hủy")
+
+
+class ChargeStatus(models.TextChoices):
+    NONE = "none", _("Chưa thanh toán")
+    FULL = "full", _("Đã thanh toán")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+
+
+class Order(models.Model):
+    """`number` is the primary key shown to people; `token` is the unguessable key for links."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=32, choices=OrderStatus.choices, default=OrderStatus.UNFULFILLED)
+    charge_status = models.CharField(max_length=16, choices=ChargeStatus.choices, default=ChargeStatus.NONE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    user_email = models.EmailField()
+    channel = models.ForeignKey("channel.Channel", on_delete=models.PROTECT, related_name="orders")
+    language_code = models.CharField(max_length=8, default="vi")
+    checkout_token = models.UUIDField(null=True, blank=True, unique=True)
+    billing_address = models.ForeignKey("account.Address", null=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_address = models.ForeignKey("account.Address", null=True, on_delete=models.SET_NULL, related_name="+")
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shipping_method_name = models.CharField(max_length=255, blank=True)
+    shipping_price_amount = models.BigIntegerField(default=0)
+    subtotal_amount = models.BigIntegerField(default=0)
+    total_amount = models.BigIntegerField(default=0)
+    total_charged_amount = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="VND")
+    payment_gateway = models.CharField(max_length=64)
+    payment_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    customer_note = models.TextField(blank=True)
+    estimated_delivery_min_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimated_delivery_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    canceled_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+    @property
+    def number(self) -> str:
+        return str(self.pk)
+
+    @property
+    def transfer_note(self) -> str:
+        """ASCII code a bank transfer must carry so it can be matched (≤ 25 characters)."""
+        return f"HTX{self.pk}"
+
+
+class OrderLine(models.Model):
+    """Snapshots what was sold at what price, from whom: later edits to the product don't change it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "product.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    cooperative = models.ForeignKey(
+        "cooperative.Cooperative", null=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    fulfillment = models.ForeignKey("order.Fulfillment", null=True, on_delete=models.SET_NULL, related_name="lines")
+    product_name = models.CharField(max_length=386)
+    variant_name = models.CharField(max_length=255, blank=True)
+    product_sku = models.CharField(max_length=255)
+    cooperative_name = models.CharField(max_length=255)
+    is_combo = models.BooleanField(default=False)
+    quantity = models.PositiveIntegerField()
+    quantity_fulfilled = models.PositiveIntegerField(default=0)
+    unit_price_amount = models.BigIntegerField()
+    total_price_amount = models.BigIntegerField()
+    weight_g = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class Fulfillment(models.Model):
+    """Each cooperative's part of an order, packed and shipped on its own."""
+
+    class Status(models.TextChoices):
+        UNFULFILLED = "unfulfilled", _("Chờ chuẩn bị")
+        PACKED = "packed", _("Đã đóng gói")
+        SHIPPED = "shipped", _("Đã gửi hàng")
+        DELIVERED = "delivered", _("Đã giao")
+        CANCELED = "canceled", _("Đã hủy")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fulfillments")
+    cooperative = models.ForeignKey("cooperative.Cooperative", on_delete=models.PROTECT, related_name="fulfillments")
+    fulfillment_order = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNFULFILLED)
+    tracking_number = models.CharField(max_length=255, blank=True)
+    subtotal_amount = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    packed_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    canceled_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order_id", "fulfillment_order"]
+        unique_together = [("order", "cooperative")]
+
+    @property
+    def composed_id(self) -> str:
+        return f"{self.order_id}-{self.fulfillment_order}"
+
+
+class OrderEvent(models.Model):
+    class Type(models.TextChoices):
+        PLACED = "placed", _("Đặt hàng")
+        CONFIRMED = "confirmed", _("Xác nhận")
+        PAYMENT_CAPTURED = "payment_captured", _("Đã nhận tiền")
+        PACKED = "packed", _("Đóng gói")
+        SHIPPED = "shipped", _("Gửi hàng")
+        DELIVERED = "delivered", _("Giao hàng")
+        FULFILLMENT_CANCELED = "fulfillment_canceled", _("Hủy phần giao")
+        CANCELED = "canceled", _("Hủy đơn")
+        EXPIRED = "expired", _("Hết hạn thanh toán")
+        EMAIL_SENT = "email_sent", _("Đã gửi e-mail")
+        NOTE_ADDED = "note_added", _("Ghi chú")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+    type = models.CharField(max_length=32, choices=Type.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    parameters = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]

@@ -1,0 +1,116 @@
+"""Shared fixtures: the personas of DEVELOPERS.md and a small catalog built through the models.
+
+Domain-specific factories live in tests/factories.py so every test package can import them.
+"""
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def channel(db):
+    from tests.factories import make_channel
+
+    return make_channel()
+
+
+@pytest.fixture
+def coop(db):
+    from tests.factories import make_cooperative
+
+    return make_cooperative(name="HTX Nông nghiệp Vĩnh Bình", province_code="92")
+
+
+@pytest.fixture
+def other_coop(db):
+    from tests.factories import make_cooperative
+
+    return make_cooperative(name="HTX Rau an toàn Đà Lạt", province_code="68")
+
+
+@pytest.fixture
+def coop_staff(coop):
+    from tests.factories import make_coop_staff
+
+    return make_coop_staff(coop, email="staff@vinhbinh.example.com")
+
+
+@pytest.fixture
+def other_coop_staff(other_coop):
+    from tests.factories import make_coop_staff
+
+    return make_coop_staff(other_coop, email="staff@dalat.example.com")
+
+
+@pytest.fixture
+def customer(db):
+    from tests.factories import make_user
+
+    return make_user("khach@example.com")
+
+
+@pytest.fixture
+def program_staff(db):
+    from tests.factories import make_user
+
+    return make_user("program@example.com", is_program_staff=True, is_staff=True)
+
+
+@pytest.fixture
+def trade_staff(db):
+    from tests.factories import make_user
+
+    return make_user("trade@example.com", is_trade_staff=True)
+
+
+@pytest.fixture
+def product(coop, channel):
+    """A published rice product with one variant at 195,000 ₫ and 10 in stock."""
+    from tests.factories import make_product
+
+    return make_product(coop, channel, name="Gạo ST25 Vĩnh Bình – túi 5 kg", price=195_000, stock=10)
+
+
+@pytest.fixture
+def variant(product):
+    return product.variants.get()
+
+
+@pytest.fixture
+def combo(coop, other_coop, channel):
+    """A combo of 2 × rice (stock 10) + 1 × vegetables (stock 3) at 139,000 ₫: 3 available."""
+    from tests.factories import make_combo, make_product
+
+    rice = make_product(coop, channel, name="Gạo combo", price=50_000, stock=10)
+    veg = make_product(other_coop, channel, name="Cải ngọt VietGAP", price=18_000, stock=3)
+    return make_combo(channel, name="Combo rau gạo", price=139_000,
+                      components=[(rice.variants.get(), 2), (veg.variants.get(), 1)])
+
+
+@pytest.fixture
+def shipping_method(channel):
+    from tests.factories import make_shipping
+
+    return make_shipping(channel)
+
+
+@pytest.fixture
+def vn_address_data():
+    """Form-like data for a Vietnamese address (Saleor's AddressInput names)."""
+    return {
+        "first_name": "An",
+        "last_name": "Nguyễn Văn",
+        "street_address_1": "12 Đường 30/4",
+        "city": "Phường Ninh Kiều",
+        "country": "VN",
+        "country_area": "Cần Thơ",
+        "phone": "0912345678",
+    }
