@@ -80,7 +80,7 @@ class Transport:
     def call(self, method: str, params: dict[str, str] | None = None, *,
              files: dict[str, tuple[str, bytes]] | None = None, idempotent: bool = True) -> dict[str, Any]:
         s = self.settings
-        base_wait = wait_exponential_jitter(initial=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_jitter)
+        base_wait = wait_exponential_jitter(multiplier=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_jitter)
 
         def wait(state: RetryCallState) -> float:
             delay = base_wait(state)
