@@ -1,0 +1,45 @@
+"""Reads of cooperatives: who sells, a store by its slug, the cooperatives a user works for."""
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from storefront.core.permissions import can_manage_cooperative, cooperative_ids_of, is_program_staff
+
+from .models import Certification, Cooperative, CooperativeMember
+
+
+def _with_profile(queryset: QuerySet[Cooperative]) -> QuerySet[Cooperative]:
+    return queryset.select_related("province", "commune").prefetch_related(
+        Prefetch("certifications", queryset=Certification.objects.filter(product__isnull=True))
+    )
+
+
+def cooperatives_selling() -> QuerySet[Cooperative]:
+    """Approved cooperatives: the only ones whose products are sold."""
+    return _with_profile(Cooperative.objects.filter(status=Cooperative.Status.APPROVED))
+
+
+def cooperative_by_slug(slug: str, *, actor=None) -> Cooperative | None:
+    """An approved cooperative's store; its own staff and program staff also see it when pending
+    or suspended."""
+    cooperative = _with_profile(Cooperative.objects.filter(slug=slug)).first()
+    if cooperative is None:
+        return None
+    if cooperative.is_selling or can_manage_cooperative(actor, cooperative.pk):
+        return cooperative
+    return None
+
+
+def cooperatives_for_actor(actor) -> QuerySet[Cooperative]:
+    """The cooperatives `actor` may manage: all for program staff, their memberships otherwise."""
+    if is_program_staff(actor):
+        return _with_profile(Cooperative.objects.all())
+    return _with_profile(Cooperative.objects.filter(pk__in=cooperative_ids_of(actor)))
+
+
+def cooperatives_pending() -> QuerySet[Cooperative]:
+    return _with_profile(Cooperative.objects.filter(status=Cooperative.Status.PENDING)).order_by("created_at")
+
+
+def cooperative_members(*, cooperative: Cooperative) -> QuerySet[CooperativeMember]:
+    return cooperative.members.select_related("user").order_by("role", "user__email")

@@ -1,0 +1,264 @@
+"""Writes of cooperatives: registration (pending, with its owner and a first warehouse), approval,
+suspension, profile edits and members. Only approved cooperatives sell (see the product selectors)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from storefront.core.geo import find_commune, find_province
+from storefront.core.models import Commune, Province
+from storefront.core.permissions import (is_program_staff, require_cooperative_access,
+                                         require_program_staff)
+from storefront.core.phone import normalize_vn_phone
+from storefront.core.text import fold, vn_slugify
+from storefront.warehouse.models import Warehouse
+
+from .error_codes import CooperativeErrorCode
+from .models import Certification, Cooperative, CooperativeMember
+
+PROFILE_TEXT_FIELDS = {
+    "name": 255, "street": 255, "representative_name": 255, "representative_title": 128,
+    "description": None, "description_en": None, "tax_code": 20,
+}
+REQUIRED_ON_REGISTER = ("name", "province", "commune", "representative_name", "phone", "email")
+
+
+def _error(field: str, message: str, code: CooperativeErrorCode) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code.value)})
+
+
+def _unique_slug(base: str, *, exclude_pk=None) -> str:
+    base = (base or "hop-tac-xa")[:240]
+    slug, n = base, 2
+    while Cooperative.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _clean_optional_int(data, field, maximum):
+    raw = data.get(field)
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, bool) or isinstance(raw, float) or not re.fullmatch(r"\d{1,9}", str(raw).strip()):
+        raise _error(field, _("Giá trị phải là số nguyên không âm."), CooperativeErrorCode.INVALID)
+    value = int(str(raw).strip())
+    if value > maximum:
+        raise _error(field, _("Giá trị quá lớn."), CooperativeErrorCode.INVALID)
+    return value
+
+
+def _clean_profile(data: Mapping, *, cooperative: Cooperative | None) -> dict:
+    """Validated values of the keys present in `data` (all required ones when registering)."""
+    creating = cooperative is None
+    if creating:
+        for field in REQUIRED_ON_REGISTER:
+            if not str(data.get(field) or "").strip():
+                raise _error(field, _("Trường này là bắt buộc."), CooperativeErrorCode.REQUIRED)
+    cleaned: dict = {}
+    for field, max_length in PROFILE_TEXT_FIELDS.items():
+        if field in data:
+            value = str(data.get(field) or "").strip()
+            if max_length and len(value) > max_length:
+                raise _error(field, _("Tối đa %(n)s ký tự.") % {"n": max_length}, CooperativeErrorCode.INVALID)
+            if field in ("name", "representative_name") and not value:
+                raise _error(field, _("Trường này là bắt buộc."), CooperativeErrorCode.REQUIRED)
+            cleaned[field] = value
+    if "kind" in data:
+        if data["kind"] not in Cooperative.Kind.values:
+            raise _error("kind", _("Loại hình không hợp lệ."), CooperativeErrorCode.INVALID)
+        cleaned["kind"] = data["kind"]
+    if "province" in data or "commune" in data:
+        raw_province = data.get("province", cooperative.province if cooperative else None)
+        province = raw_province if isinstance(raw_province, Province) else find_province(str(raw_province or ""))
+        if province is None:
+            raise _error("province", _("Tỉnh/thành không hợp lệ: %(value)s") % {"value": raw_province},
+                         CooperativeErrorCode.INVALID)
+        raw_commune = data.get("commune", cooperative.commune if cooperative else None)
+        if isinstance(raw_commune, Commune):
+            commune = raw_commune if raw_commune.province_id == province.pk else None
+        else:
+            commune = find_commune(province, str(raw_commune or ""))
+        if commune is None:
+            raise _error("commune", _("Xã/phường không thuộc %(province)s: %(value)s")
+                         % {"province": province.full_name, "value": raw_commune}, CooperativeErrorCode.INVALID)
+        cleaned["province"], cleaned["commune"] = province, commune
+    if "phone" in data:
+        cleaned["phone"] = normalize_vn_phone(data["phone"], code=CooperativeErrorCode.INVALID_PHONE.value)
+    if "email" in data:
+        email = str(data.get("email") or "").strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise _error("email", _("Email không hợp lệ."), CooperativeErrorCode.INVALID) from None
+        cleaned["email"] = email
+    for field, maximum in (("founded_year", timezone.now().year), ("members_count", 10_000_000)):
+        if field in data:
+            cleaned[field] = _clean_optional_int(data, field, maximum)
+    if "farm_area_ha" in data:
+        raw = data.get("farm_area_ha")
+        if raw in (None, ""):
+            cleaned["farm_area_ha"] = None
+        else:
+            try:
+                area = Decimal(str(raw))
+            except InvalidOperation:
+                raise _error("farm_area_ha", _("Diện tích phải là số."), CooperativeErrorCode.INVALID) from None
+            if not area.is_finite() or area < 0 or area >= Decimal("1e8"):
+                raise _error("farm_area_ha", _("Diện tích không hợp lệ."), CooperativeErrorCode.INVALID)
+            cleaned["farm_area_ha"] = area.quantize(Decimal("0.01"))
+    return cleaned
+
+
+def _search_text(cooperative: Cooperative) -> str:
+    return fold(" ".join([cooperative.name, cooperative.commune.name, cooperative.province.name,
+                          cooperative.get_kind_display()]))
+
+
+def _certifications_write(cooperative: Cooperative, certifications) -> None:
+    """Replace the cooperative-level certificates with `certifications` (list of dicts)."""
+    rows = []
+    for item in certifications or ():
+        cert_type = item.get("type")
+        if cert_type not in Certification.Type.values:
+            raise _error("certifications", _("Loại chứng nhận không hợp lệ: %(value)s") % {"value": cert_type},
+                         CooperativeErrorCode.INVALID)
+        stars = item.get("stars")
+        if stars is not None and (cert_type != Certification.Type.OCOP or stars not in (3, 4, 5)):
+            raise _error("certifications", _("Chỉ OCOP có số sao (3–5)."), CooperativeErrorCode.INVALID)
+        rows.append(Certification(
+            cooperative=cooperative, type=cert_type, stars=stars,
+            number=str(item.get("number") or "")[:64], issuer=str(item.get("issuer") or "")[:255],
+            scope=str(item.get("scope") or "")[:255], valid_from=item.get("valid_from"),
+            valid_until=item.get("valid_until"),
+        ))
+    cooperative.certifications.filter(product__isnull=True).delete()
+    Certification.objects.bulk_create(rows)
+
+
+def cooperative_register(*, actor, data: Mapping) -> Cooperative:
+    """A new cooperative, pending approval, with `actor` as its owner and a first warehouse at its
+    address. `data`: kind, name, province, commune, street, representative_name, representative_title,
+    phone, email, description, description_en, founded_year, members_count, farm_area_ha, tax_code,
+    certifications [{type, stars, scope, valid_until …}], slug (optional)."""
+    if not (actor and actor.is_authenticated and actor.is_active):
+        raise PermissionDenied(_("Cần đăng nhập để đăng ký hợp tác xã."))
+    cleaned = _clean_profile(data, cooperative=None)
+    if data.get("slug"):
+        slug = vn_slugify(str(data["slug"]))
+        if not slug or Cooperative.objects.filter(slug=slug).exists():
+            raise _error("slug", _("Đường dẫn này đã được dùng."), CooperativeErrorCode.UNIQUE)
+    else:
+        slug = _unique_slug(vn_slugify(cleaned["name"]))
+    if Cooperative.objects.filter(name__iexact=cleaned["name"], province=cleaned["province"]).exists():
+        raise _error("name", _("Hợp tác xã cùng tên đã có ở tỉnh này."), CooperativeErrorCode.ALREADY_EXISTS)
+    with transaction.atomic():
+        cooperative = Cooperative(slug=slug, status=Cooperative.Status.PENDING, **cleaned)
+        cooperative.search_text = _search_text(cooperative)
+        cooperative.save()
+        CooperativeMember.objects.create(cooperative=cooperative, user=actor, role=CooperativeMember.Role.OWNER)
+        _certifications_write(cooperative, data.get("certifications"))
+        warehouse_slug = f"kho-{slug}"
+        n = 2
+        while Warehouse.objects.filter(slug=warehouse_slug).exists():
+            warehouse_slug, n = f"kho-{slug}-{n}", n + 1
+        Warehouse.objects.create(
+            cooperative=cooperative, name=f"Kho {cooperative.name}"[:250], slug=warehouse_slug,
+            email=cooperative.email, street=cooperative.street, province=cooperative.province,
+            commune=cooperative.commune,
+        )
+    if hasattr(actor, "_cooperative_ids"):
+        del actor._cooperative_ids
+    return cooperative
+
+
+def cooperative_approve(*, actor, cooperative: Cooperative) -> Cooperative:
+    require_program_staff(actor)
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        if cooperative.status == Cooperative.Status.APPROVED:
+            return cooperative
+        cooperative.status = Cooperative.Status.APPROVED
+        cooperative.status_reason = ""
+        cooperative.approved_at = timezone.now()
+        cooperative.save(update_fields=["status", "status_reason", "approved_at"])
+    return cooperative
+
+
+def cooperative_suspend(*, actor, cooperative: Cooperative, reason: str) -> Cooperative:
+    """Stop a cooperative selling (its staff can still edit; its products leave the shop)."""
+    require_program_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error("reason", _("Cần ghi lý do tạm ngừng."), CooperativeErrorCode.REQUIRED)
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        cooperative.status = Cooperative.Status.SUSPENDED
+        cooperative.status_reason = reason
+        cooperative.save(update_fields=["status", "status_reason"])
+    return cooperative
+
+
+def cooperative_update_profile(*, actor, cooperative: Cooperative, data: Mapping) -> Cooperative:
+    """Edit the public profile; status and slug are not editable here."""
+    require_cooperative_access(actor, cooperative.pk)
+    cleaned = _clean_profile(data, cooperative=cooperative)
+    renamed = "name" in cleaned and cleaned["name"] != cooperative.name
+    with transaction.atomic():
+        for field, value in cleaned.items():
+            setattr(cooperative, field, value)
+        cooperative.search_text = _search_text(cooperative)
+        cooperative.save()
+        if "certifications" in data:
+            _certifications_write(cooperative, data["certifications"])
+        if renamed or "province" in cleaned:
+            from storefront.product.services import products_refresh_search_text
+
+            products_refresh_search_text(cooperative=cooperative)
+    return cooperative
+
+
+def cooperative_member_add(*, actor, cooperative: Cooperative, user, role: str = CooperativeMember.Role.STAFF
+                           ) -> CooperativeMember:
+    """Add (or change the role of) a member. Owners and program staff manage members."""
+    require_cooperative_access(actor, cooperative.pk)
+    if not is_program_staff(actor) and not CooperativeMember.objects.filter(
+        cooperative=cooperative, user=actor, role=CooperativeMember.Role.OWNER
+    ).exists():
+        raise PermissionDenied(_("Chỉ chủ nhiệm hợp tác xã được quản lý thành viên."))
+    if role not in CooperativeMember.Role.values:
+        raise _error("role", _("Vai trò không hợp lệ."), CooperativeErrorCode.INVALID)
+    if not user.is_active:
+        raise _error("user", _("Tài khoản đã bị khoá."), CooperativeErrorCode.INVALID)
+    member, _created = CooperativeMember.objects.update_or_create(
+        cooperative=cooperative, user=user, defaults={"role": role}
+    )
+    if hasattr(user, "_cooperative_ids"):
+        del user._cooperative_ids
+    return member
+
+
+def cooperative_member_remove(*, actor, cooperative: Cooperative, user) -> None:
+    require_cooperative_access(actor, cooperative.pk)
+    is_owner = CooperativeMember.objects.filter(
+        cooperative=cooperative, user=actor, role=CooperativeMember.Role.OWNER
+    ).exists()
+    if not (is_program_staff(actor) or is_owner):
+        raise PermissionDenied(_("Chỉ chủ nhiệm hợp tác xã được quản lý thành viên."))
+    with transaction.atomic():
+        member = CooperativeMember.objects.select_for_update().filter(cooperative=cooperative, user=user).first()
+        if member is None:
+            raise _error("user", _("Người này không phải thành viên."), CooperativeErrorCode.NOT_FOUND)
+        if member.role == CooperativeMember.Role.OWNER and not CooperativeMember.objects.filter(
+            cooperative=cooperative, role=CooperativeMember.Role.OWNER
+        ).exclude(pk=member.pk).exists():
+            raise _error("user", _("Hợp tác xã cần ít nhất một chủ nhiệm."), CooperativeErrorCode.INVALID)
+        member.delete()
+    if hasattr(user, "_cooperative_ids"):
+        del user._cooperative_ids
