@@ -1,0 +1,288 @@
+"""State of the B2B export kept in the shop's database.
+
+Products are referred to by plain id (no foreign key into the shop): deleting a product must not
+erase what we know about its remote listing, which the next sync then takes offline.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeRate(models.Model):
+    """VND per 1 unit of `currency` on a day; staff enter it, or the scheduled fetch records it."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Nhập tay")
+        VIETCOMBANK = "vietcombank", _("Vietcombank (XML)")
+
+    currency = models.CharField(max_length=3, default="USD")
+    date = models.DateField()
+    vnd_per_unit = models.DecimalField(max_digits=12, decimal_places=2)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "currency"]
+        unique_together = [("currency", "date")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.date}: {self.vnd_per_unit}"
+
+
+class RemoteCategory(models.Model):
+    """A leaf of the platform's category tree with what its listings must state (refreshed by a service)."""
+
+    id = models.BigIntegerField(primary_key=True)
+    name = models.CharField(max_length=255)
+    path = models.CharField(max_length=512, blank=True)
+    is_leaf = models.BooleanField(default=True)
+    # [{"attr_id", "en_name", "required", "input_type", "values": [names]}]
+    attributes = models.JSONField(default=list, blank=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["path", "name"]
+
+    def __str__(self) -> str:
+        return self.path or self.name
+
+
+class CategoryMapping(models.Model):
+    """Shop category -> suggested B2B category."""
+
+    shop_category_id = models.BigIntegerField(unique=True)
+    remote_category = models.ForeignKey(RemoteCategory, on_delete=models.CASCADE, related_name="mappings")
+
+
+class ExportProfile(models.Model):
+    """What trade staff chose to publish for one shop product, and how (the enrichment)."""
+
+    product_id = models.BigIntegerField(unique=True)
+    cooperative_id = models.BigIntegerField(db_index=True)  # denormalised for filters and inquiry scoping
+    selected = models.BooleanField(default=False, db_index=True)
+    title_en = models.CharField(max_length=255, blank=True)
+    description_en = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    remote_category = models.ForeignKey(RemoteCategory, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    hs_code = models.CharField(max_length=10, blank=True)
+    place_of_origin = models.CharField(max_length=64, default="Vietnam")
+    brand_name = models.CharField(max_length=64, blank=True)
+    variety = models.CharField(max_length=64, blank=True)
+    grade = models.CharField(max_length=32, blank=True)
+    moq = models.PositiveIntegerField(null=True, blank=True)
+    moq_unit = models.CharField(max_length=32, blank=True)
+    supply_quantity = models.PositiveIntegerField(null=True, blank=True)
+    supply_unit = models.CharField(max_length=32, blank=True)
+    supply_period = models.CharField(max_length=16, default="Month")
+    packaging = models.TextField(blank=True)
+    port = models.CharField(max_length=64, blank=True)
+    lead_time_days = models.PositiveIntegerField(null=True, blank=True)
+    payment_methods = models.JSONField(default=list, blank=True)
+    certifications = models.JSONField(default=list, blank=True)
+    target_markets = models.JSONField(default=list, blank=True)
+    prices_confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["product_id"]
+
+    def __str__(self) -> str:
+        return self.title_en or f"product {self.product_id}"
+
+
+class PriceTier(models.Model):
+    """USD price for orders of at least `min_quantity` units; keeps the quote it came from."""
+
+    profile = models.ForeignKey(ExportProfile, on_delete=models.CASCADE, related_name="price_tiers")
+    min_quantity = models.PositiveIntegerField()
+    price_usd = models.DecimalField(max_digits=12, decimal_places=2)
+    # Provenance of a suggested price (empty when entered directly).
+    rate_vnd_per_usd = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    rate_date = models.DateField(null=True, blank=True)
+    margin_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    base_price_vnd = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["min_quantity"]
+        unique_together = [("profile", "min_quantity")]
+
+    @property
+    def is_suggested(self) -> bool:
+        return self.rate_vnd_per_usd is not None
+
+
+class Listing(models.Model):
+    """The remote side of one export profile: what we last published and what came of it."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("Chưa đăng")
+        ADDING = "adding", _("Đang đăng (chờ xác nhận)")
+        LIVE = "live", _("Đang hiển thị")
+        OFFLINE = "offline", _("Đã gỡ")
+        RETRYING = "retrying", _("Chờ thử lại")
+        FAILED = "failed", _("Lỗi")
+
+    class Review(models.TextChoices):
+        NONE = "", _("—")
+        PENDING = "pending", _("Chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        REJECTED = "rejected", _("Bị từ chối")
+
+    profile = models.OneToOneField(ExportProfile, on_delete=models.CASCADE, related_name="listing")
+    model_number = models.CharField(max_length=32, unique=True)
+    remote_id = models.CharField(max_length=64, blank=True, db_index=True)  # obfuscated product_id
+    remote_url = models.URLField(max_length=500, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.NEW, db_index=True)
+    online = models.BooleanField(default=False)  # display=Y as far as we know
+    content_hash = models.CharField(max_length=64, blank=True)  # of the last content the platform accepted
+    published_payload = models.JSONField(default=dict, blank=True)  # for field-level diffs in dry runs
+    review = models.CharField(max_length=16, choices=Review.choices, default=Review.NONE, blank=True)
+    remote_status = models.CharField(max_length=16, blank=True)
+    review_reasons = models.JSONField(default=list, blank=True)
+    add_started_at = models.DateTimeField(null=True, blank=True)  # intent: an add may have reached the platform
+    pending_hash = models.CharField(max_length=64, blank=True)  # content of that add
+    failed_hash = models.CharField(max_length=64, blank=True)  # content the platform refused for good
+    last_error_code = models.CharField(max_length=128, blank=True)
+    last_error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    offline_reason = models.CharField(max_length=32, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["profile__product_id"]
+
+
+class ImageUpload(models.Model):
+    """An image prepared and uploaded once per distinct original content and preparation recipe."""
+
+    source_hash = models.CharField(max_length=64)
+    recipe = models.CharField(max_length=32)
+    prepared_hash = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveIntegerField()
+    file_id = models.CharField(max_length=64)
+    url = models.URLField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        unique_together = [("source_hash", "recipe")]
+
+
+class SyncRun(models.Model):
+    class Kind(models.TextChoices):
+        SYNC = "sync", _("Đồng bộ")
+        FULL = "full", _("Đối soát toàn bộ")
+        DRY_RUN = "dry_run", _("Chạy thử")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SYNC)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    triggered_by = models.CharField(max_length=64, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    taken_offline = models.PositiveIntegerField(default=0)
+    brought_online = models.PositiveIntegerField(default=0)
+    recovered = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deferred = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    read_calls = models.PositiveIntegerField(default=0)
+    write_calls = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class SyncAttempt(models.Model):
+    """One write against the platform for one listing (the dashboard's error history)."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "ok"
+        RETRY = "retry", _("sẽ thử lại")
+        FAILED = "failed", _("lỗi")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="attempts_log")
+    run = models.ForeignKey(SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    action = models.CharField(max_length=16)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    error_code = models.CharField(max_length=128, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class SyncLease(models.Model):
+    """One sync at a time across workers; a lease (not a held lock) so a killed worker frees it."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    holder = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(default=timezone.now)
+
+
+class SyncCursor(models.Model):
+    """Where the last pull of reviews / inquiries stopped."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.DateTimeField()
+
+
+class Inquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("Mới")
+        READ = "read", _("Đã xem")
+        QUOTED = "quoted", _("Đã báo giá")
+        CLOSED = "closed", _("Đã đóng")
+
+    class Source(models.TextChoices):
+        PLATFORM = "platform", _("Từ sàn B2B")
+        MANUAL = "manual", _("Nhập tay")
+
+    remote_id = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.PLATFORM)
+    product_id = models.BigIntegerField(null=True, blank=True)
+    cooperative_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    remote_product_id = models.CharField(max_length=64, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    message = models.TextField(blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=32, blank=True)
+    buyer_name = models.CharField(max_length=255, blank=True)
+    company_name = models.CharField(max_length=255, blank=True)
+    country = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.NEW, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["remote_id"], condition=~models.Q(remote_id=""),
+                                               name="inquiry_remote_id_unique")]
+
+
+class InquiryReply(models.Model):
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    text = models.TextField()
+    sent_to_platform = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+

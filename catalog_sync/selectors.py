@@ -1,0 +1,128 @@
+"""Reads for the trade console and the sync (no writes here)."""
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from .mapping import CategoryRules, Diagnostic, ExportTerms, Tier, readiness
+from .models import ExchangeRate, ExportProfile, Inquiry, Listing, RemoteCategory, SyncAttempt, SyncRun
+from .ports import CatalogSource, ProductSnapshot
+
+
+def min_image_px() -> int:
+    return int(getattr(settings, "CATALOG_SYNC_MIN_IMAGE_PX", 640))
+
+
+def category_rules(category: RemoteCategory | None) -> CategoryRules | None:
+    if category is None:
+        return None
+    required = tuple(a["en_name"] for a in category.attributes if a.get("required"))
+    allowed = {a["en_name"]: tuple(a.get("values") or ()) for a in category.attributes if a.get("values")}
+    return CategoryRules(id=category.id, name=category.name, is_leaf=category.is_leaf,
+                         required_attributes=required, allowed_values=allowed)
+
+
+def export_terms(profile: ExportProfile) -> ExportTerms:
+    """The profile as plain data (uses prefetched price tiers when present)."""
+    return ExportTerms(
+        selected=profile.selected,
+        title_en=profile.title_en,
+        description_en=profile.description_en,
+        keywords=tuple(profile.keywords or ()),
+        category=category_rules(profile.remote_category),
+        hs_code=profile.hs_code,
+        place_of_origin=profile.place_of_origin,
+        brand_name=profile.brand_name,
+        variety=profile.variety,
+        grade=profile.grade,
+        moq=profile.moq,
+        moq_unit=profile.moq_unit,
+        supply_quantity=profile.supply_quantity,
+        supply_unit=profile.supply_unit,
+        supply_period=profile.supply_period,
+        packaging=profile.packaging,
+        port=profile.port,
+        lead_time_days=profile.lead_time_days,
+        payment_methods=tuple(profile.payment_methods or ()),
+        certifications=tuple(profile.certifications or ()),
+        target_markets=tuple(profile.target_markets or ()),
+        tiers=tuple(Tier(t.min_quantity, t.price_usd) for t in profile.price_tiers.all()),
+        prices_confirmed=profile.prices_confirmed,
+    )
+
+
+def profile_readiness(*, profile: ExportProfile, snapshot: ProductSnapshot) -> list[Diagnostic]:
+    return readiness(export_terms(profile), snapshot, min_image_px=min_image_px())
+
+
+def exchange_rate_for(*, date, currency: str = "USD") -> ExchangeRate | None:
+    """The rate of `date`, or the latest one before it."""
+    return ExchangeRate.objects.filter(currency=currency, date__lte=date).order_by("-date").first()
+
+
+def suggested_category(*, snapshot: ProductSnapshot) -> RemoteCategory | None:
+    from .models import CategoryMapping
+
+    if snapshot.category_id is None:
+        return None
+    mapping = CategoryMapping.objects.filter(shop_category_id=snapshot.category_id).select_related(
+        "remote_category").first()
+    return mapping.remote_category if mapping else None
+
+
+def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id: int | None = None,
+                      category_id: int | None = None, status: str = "", limit: int = 200):
+    """Rows for the candidates page: (snapshot, profile or None, listing or None)."""
+    ids = source.candidate_ids(query=query, cooperative_id=cooperative_id, category_id=category_id)
+    profiles = {p.product_id: p for p in ExportProfile.objects.filter(product_id__in=ids).select_related("listing")}
+    if status == "selected":
+        ids = [i for i in ids if i in profiles and profiles[i].selected]
+    elif status == "not_selected":
+        ids = [i for i in ids if i not in profiles or not profiles[i].selected]
+    elif status:
+        ids = [i for i in ids if i in profiles and getattr(profiles[i], "listing", None) is not None
+               and profiles[i].listing.state == status]
+    ids = ids[:limit]
+    snapshots = source.snapshots(ids)
+    rows = []
+    for pid in ids:
+        profile = profiles.get(pid)
+        listing = getattr(profile, "listing", None) if profile else None
+        if pid in snapshots:
+            rows.append((snapshots[pid], profile, listing))
+    return rows
+
+
+def dashboard() -> dict:
+    states = Counter(dict(Listing.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")))
+    reviews = Counter(dict(Listing.objects.exclude(review="").values_list("review").annotate(n=Count("pk"))
+                           .values_list("review", "n")))
+    return {
+        "selected": ExportProfile.objects.filter(selected=True).count(),
+        "states": states,
+        "reviews": reviews,
+        "online": Listing.objects.filter(online=True).count(),
+        "failed": Listing.objects.filter(Q(state=Listing.State.FAILED) | Q(state=Listing.State.RETRYING))
+        .select_related("profile").order_by("-updated_at")[:50],
+        "rejected": Listing.objects.filter(review=Listing.Review.REJECTED).select_related("profile")[:50],
+        "runs": SyncRun.objects.all()[:10],
+        "recent_errors": SyncAttempt.objects.exclude(outcome=SyncAttempt.Outcome.OK).select_related(
+            "listing__profile")[:20],
+        "inquiries_new": Inquiry.objects.filter(status=Inquiry.Status.NEW).count(),
+    }
+
+
+def inquiries_for_actor(*, actor, source: CatalogSource, status: str = ""):
+    """Trade staff see every inquiry; a cooperative's staff only their cooperative's."""
+    qs = Inquiry.objects.all()
+    if not source.is_trade_staff(actor):
+        qs = qs.filter(cooperative_id__in=source.cooperative_ids_of(actor))
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def inquiry_for_actor(*, actor, source: CatalogSource, inquiry_id: int) -> Inquiry:
+    return inquiries_for_actor(actor=actor, source=source).get(pk=inquiry_id)

@@ -1,0 +1,404 @@
+"""Writes of the trade console: selection and enrichment, quotes, rates, categories, reviews, inquiries.
+
+Every function takes the acting user first checked through the shop's permission rules (via the
+catalog source) and raises ValidationError with CatalogSyncErrorCode values on bad input.
+"""
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from datetime import date as date_type
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+import requests
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .error_codes import CatalogSyncErrorCode as Code
+from .mapping import MARKETS, PAYMENT_METHODS, PERIODS, UNITS, Tier, suggest_price_usd, tier_diagnostics
+from .models import (ExchangeRate, ExportProfile, Inquiry, InquiryReply, Listing, PriceTier, RemoteCategory,
+                     SyncCursor)
+from .ports import CatalogSource, model_number_for
+from .remote import B2BCatalog
+from .selectors import exchange_rate_for, suggested_category
+
+log = logging.getLogger("catalog_sync")
+
+
+def _error(field: str, message: str, code: Code) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code.value)})
+
+
+def default_source() -> CatalogSource:
+    from .source import shop_source
+
+    return shop_source()
+
+
+# -- selection and enrichment ----------------------------------------------------------------------------
+TEXT_FIELDS = {"title_en": 255, "description_en": 60000, "hs_code": 10, "place_of_origin": 64, "brand_name": 64,
+               "variety": 64, "grade": 32, "packaging": 512, "port": 64}
+INT_FIELDS = ("moq", "supply_quantity", "lead_time_days")
+CHOICE_FIELDS = {"moq_unit": UNITS, "supply_unit": UNITS, "supply_period": PERIODS}
+LIST_FIELDS = {"payment_methods": PAYMENT_METHODS, "target_markets": MARKETS, "certifications": None,
+               "keywords": None}
+
+
+def export_profile_get_or_create(*, actor, source: CatalogSource, product_id: int) -> ExportProfile:
+    source.require_trade_staff(actor)
+    snapshot = source.snapshots([product_id]).get(product_id)
+    if snapshot is None:
+        raise _error("product", _("Không tìm thấy sản phẩm."), Code.NOT_FOUND)
+    profile, created = ExportProfile.objects.get_or_create(
+        product_id=product_id,
+        defaults={"cooperative_id": snapshot.cooperative_id, "title_en": snapshot.name_en[:128],
+                  "description_en": snapshot.description_en,
+                  "certifications": [c for c in snapshot.certifications if c in _CERT_NAMES],
+                  "remote_category": suggested_category(snapshot=snapshot), "updated_by": actor})
+    return profile
+
+
+_CERT_NAMES = ("VietGAP", "GlobalGAP", "OCOP", "HACCP", "ISO 22000", "Organic", "Halal", "BRC")
+
+
+def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfile, data: dict) -> ExportProfile:
+    """Change the enrichment; `tiers` (list of {min_quantity, price_usd}) replaces the price tiers as
+    entered (and therefore confirmed) prices."""
+    source.require_trade_staff(actor)
+    errors: dict[str, ValidationError] = {}
+    values: dict = {}
+    for name, max_len in TEXT_FIELDS.items():
+        if name in data:
+            text = str(data[name] or "").strip()
+            if len(text) > max_len:
+                errors[name] = ValidationError(_("Tối đa %(n)d ký tự.") % {"n": max_len}, code=Code.INVALID.value)
+            values[name] = text
+    for name in INT_FIELDS:
+        if name in data:
+            raw = data[name]
+            if raw in (None, ""):
+                values[name] = None
+                continue
+            try:
+                number = int(str(raw).strip())
+                if number < 1 or number > 10**9:
+                    raise ValueError
+                values[name] = number
+            except ValueError:
+                errors[name] = ValidationError(_("Phải là số nguyên dương."), code=Code.INVALID.value)
+    for name, choices in CHOICE_FIELDS.items():
+        if name in data:
+            value = str(data[name] or "")
+            if value and value not in choices:
+                errors[name] = ValidationError(_("Giá trị không hợp lệ."), code=Code.INVALID.value)
+            values[name] = value
+    for name, choices in LIST_FIELDS.items():
+        if name in data:
+            raw = data[name]
+            items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw or []) if str(s).strip()]
+            if choices is not None and any(i not in choices for i in items):
+                errors[name] = ValidationError(_("Có giá trị không hợp lệ."), code=Code.INVALID.value)
+            values[name] = items
+    if "remote_category" in data:
+        raw = data["remote_category"]
+        if raw in (None, ""):
+            values["remote_category"] = None
+        else:
+            category = RemoteCategory.objects.filter(pk=getattr(raw, "pk", raw)).first()
+            if category is None:
+                errors["remote_category"] = ValidationError(_("Danh mục B2B không tồn tại."),
+                                                            code=Code.NOT_FOUND.value)
+            values["remote_category"] = category
+    tiers = None
+    if "tiers" in data:
+        tiers = []
+        try:
+            for row in data["tiers"]:
+                tiers.append(Tier(int(row["min_quantity"]), Decimal(str(row["price_usd"]).strip())))
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            errors["price_tiers"] = ValidationError(_("Bậc giá không hợp lệ."), code=Code.PRICE_TIERS_INVALID.value)
+        else:
+            problems = [d for d in tier_diagnostics(tiers, moq=None) if d.code != "required"] if tiers else []
+            if problems:
+                errors["price_tiers"] = ValidationError(problems[0].message, code=Code.PRICE_TIERS_INVALID.value)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        profile = ExportProfile.objects.select_for_update().get(pk=profile.pk)
+        for name, value in values.items():
+            setattr(profile, name, value)
+        if "selected" in data:
+            profile.selected = bool(data["selected"])
+        profile.updated_by = actor
+        if tiers is not None:
+            profile.price_tiers.all().delete()
+            PriceTier.objects.bulk_create([PriceTier(profile=profile, min_quantity=t.min_quantity,
+                                                     price_usd=t.price_usd) for t in tiers])
+            profile.prices_confirmed = True
+        profile.save()
+        _ensure_listing(profile)
+    return profile
+
+
+def export_profiles_select(*, actor, source: CatalogSource, product_ids: list[int], selected: bool) -> int:
+    source.require_trade_staff(actor)
+    count = 0
+    for product_id in product_ids:
+        profile = export_profile_get_or_create(actor=actor, source=source, product_id=product_id)
+        if profile.selected != selected:
+            ExportProfile.objects.filter(pk=profile.pk).update(selected=selected, updated_by=actor,
+                                                               updated_at=timezone.now())
+            count += 1
+        _ensure_listing(profile)
+    return count
+
+
+def _ensure_listing(profile: ExportProfile) -> None:
+    Listing.objects.get_or_create(profile=profile, defaults={"model_number": model_number_for(profile.product_id)})
+
+
+def price_tiers_suggest(*, actor, source: CatalogSource, profile: ExportProfile,
+                        tiers: list[tuple[int, Decimal]], on_date: date_type | None = None) -> list[PriceTier]:
+    """Suggest USD tiers from the shop's VND price: VND ÷ rate × (1 + margin); staff must confirm them."""
+    source.require_trade_staff(actor)
+    snapshot = source.snapshots([profile.product_id]).get(profile.product_id)
+    if snapshot is None or not snapshot.price_vnd:
+        raise _error("price_tiers", _("Sản phẩm chưa có giá bán VND."), Code.REQUIRED)
+    rate = exchange_rate_for(date=on_date or timezone.localdate())
+    if rate is None:
+        raise _error("exchange_rate", _("Chưa có tỷ giá USD cho ngày này."), Code.NO_EXCHANGE_RATE)
+    rows = []
+    for min_quantity, margin in sorted(tiers):
+        margin = Decimal(str(margin))
+        rows.append(PriceTier(profile=profile, min_quantity=int(min_quantity),
+                              price_usd=suggest_price_usd(price_vnd=snapshot.price_vnd,
+                                                          vnd_per_usd=rate.vnd_per_unit, margin_percent=margin),
+                              rate_vnd_per_usd=rate.vnd_per_unit, rate_date=rate.date, margin_percent=margin,
+                              base_price_vnd=snapshot.price_vnd))
+    problems = [d for d in tier_diagnostics([Tier(r.min_quantity, r.price_usd) for r in rows], moq=None)]
+    if problems:
+        raise _error("price_tiers", problems[0].message, Code.PRICE_TIERS_INVALID)
+    with transaction.atomic():
+        profile = ExportProfile.objects.select_for_update().get(pk=profile.pk)
+        profile.price_tiers.all().delete()
+        PriceTier.objects.bulk_create(rows)
+        profile.prices_confirmed = False
+        profile.updated_by = actor
+        profile.save(update_fields=["prices_confirmed", "updated_by", "updated_at"])
+    return list(profile.price_tiers.all())
+
+
+def price_tiers_confirm(*, actor, source: CatalogSource, profile: ExportProfile) -> None:
+    source.require_trade_staff(actor)
+    if not profile.price_tiers.exists():
+        raise _error("price_tiers", _("Chưa có bậc giá để xác nhận."), Code.REQUIRED)
+    ExportProfile.objects.filter(pk=profile.pk).update(prices_confirmed=True, updated_by=actor,
+                                                       updated_at=timezone.now())
+
+
+# -- exchange rates ----------------------------------------------------------------------------------------
+def exchange_rate_set(*, actor, source: CatalogSource, on_date: date_type, vnd_per_usd) -> ExchangeRate:
+    source.require_trade_staff(actor)
+    try:
+        value = Decimal(str(vnd_per_usd).replace(",", "").strip())
+    except InvalidOperation:
+        value = Decimal(0)
+    if not Decimal("1000") <= value <= Decimal("1000000") or value != value.quantize(Decimal("0.01")):
+        raise _error("vnd_per_usd", _("Tỷ giá không hợp lệ."), Code.INVALID)
+    rate, _created = ExchangeRate.objects.update_or_create(
+        currency="USD", date=on_date,
+        defaults={"vnd_per_unit": value, "source": ExchangeRate.Source.MANUAL, "entered_by": actor})
+    return rate
+
+
+def parse_vietcombank_xml(body: bytes, *, currency: str = "USD") -> tuple[date_type, Decimal]:
+    """(date, transfer buying rate): we quote in USD and the cooperative's bank buys the wired dollars."""
+    root = ET.fromstring(body)
+    stamp = (root.findtext("DateTime") or "").strip()
+    when = datetime.strptime(stamp, "%m/%d/%Y %I:%M:%S %p").date()
+    for node in root.iter("Exrate"):
+        if node.get("CurrencyCode") == currency:
+            raw = (node.get("Transfer") or "").replace(",", "").strip()
+            if not raw or raw == "-":
+                break
+            return when, Decimal(raw).quantize(Decimal("0.01"))
+    raise ValueError(f"no {currency} transfer rate in the feed")
+
+
+def exchange_rate_fetch(*, url: str | None = None) -> ExchangeRate:
+    """Fetch today's USD rate from a Vietcombank-format XML feed (configured URL); a manual rate of the
+    same day is kept, not overwritten."""
+    url = url or getattr(settings, "CATALOG_SYNC_RATE_URL", "")
+    if not url:
+        raise _error("url", _("Chưa cấu hình địa chỉ lấy tỷ giá."), Code.REQUIRED)
+    response = requests.get(url, timeout=10)
+    response.raise_for_status()
+    if len(response.content) > 1_000_000:
+        raise ValueError("exchange-rate feed too large")
+    on_date, value = parse_vietcombank_xml(response.content)
+    existing = ExchangeRate.objects.filter(currency="USD", date=on_date).first()
+    if existing is not None and existing.source == ExchangeRate.Source.MANUAL:
+        return existing
+    rate, _created = ExchangeRate.objects.update_or_create(
+        currency="USD", date=on_date, defaults={"vnd_per_unit": value, "source": ExchangeRate.Source.VIETCOMBANK})
+    return rate
+
+
+# -- platform categories -----------------------------------------------------------------------------------
+def remote_categories_refresh(*, catalog: B2BCatalog) -> int:
+    count = 0
+    for category, path, attributes in catalog.category_leaves():
+        RemoteCategory.objects.update_or_create(
+            id=category.category_id,
+            defaults={"name": category.name, "path": path, "is_leaf": category.leaf, "refreshed_at": timezone.now(),
+                      "attributes": [{"attr_id": a.attr_id, "en_name": a.en_name, "required": a.required,
+                                      "input_type": a.input_type, "values": [v.en_name for v in a.values]}
+                                     for a in attributes]})
+        count += 1
+    return count
+
+
+# -- retries -------------------------------------------------------------------------------------------------
+def listings_retry_failed(*, actor, source: CatalogSource, listing_ids: list[int] | None = None) -> int:
+    source.require_trade_staff(actor)
+    qs = Listing.objects.filter(state__in=[Listing.State.FAILED, Listing.State.RETRYING])
+    if listing_ids is not None:
+        qs = qs.filter(pk__in=listing_ids)
+    count = 0
+    for listing in qs:
+        listing.state = (Listing.State.LIVE if listing.online else Listing.State.OFFLINE) if listing.remote_id \
+            else Listing.State.NEW
+        listing.failed_hash, listing.next_attempt_at, listing.attempts = "", None, 0
+        listing.save(update_fields=["state", "failed_hash", "next_attempt_at", "attempts", "updated_at"])
+        count += 1
+    return count
+
+
+def sync_request(*, actor, source: CatalogSource, full: bool = False) -> None:
+    """Queue a sync now (trade staff's "sync now" button)."""
+    source.require_trade_staff(actor)
+    from .tasks import sync_catalog_task
+
+    transaction.on_commit(lambda: sync_catalog_task.delay(full=full, triggered_by=f"user:{actor.pk}"))
+
+
+# -- review outcomes ---------------------------------------------------------------------------------------
+def reviews_pull(*, catalog: B2BCatalog) -> int:
+    """Pull review outcomes of listings waiting for review (the platform documents no review push)."""
+    pending = {lst.remote_id: lst for lst in Listing.objects.filter(review=Listing.Review.PENDING).exclude(remote_id="")}
+    if not pending:
+        return 0
+    oldest = min((lst.last_synced_at or timezone.now()) for lst in pending.values())
+    since = oldest - timedelta(minutes=getattr(settings, "CATALOG_SYNC_CLOCK_SKEW_MINUTES", 10))
+    changed = []
+    for brief in catalog.iter_products(modified_from=since):
+        listing = pending.get(brief.product_id)
+        if listing is None or brief.status in ("new", "modified"):
+            continue
+        listing.remote_status = brief.status
+        listing.remote_url = brief.pc_detail_url or listing.remote_url
+        listing.online = brief.display == "Y"
+        if brief.status == "approved":
+            listing.review, listing.review_reasons = Listing.Review.APPROVED, []
+        elif brief.status == "tbd":
+            product = catalog.get(brief.product_id)
+            listing.review = Listing.Review.REJECTED
+            listing.review_reasons = [{"code": r.code, "message": r.message, "field": r.field}
+                                      for r in product.audit_fail_reasons]
+        changed.append(listing)
+    Listing.objects.bulk_update(changed, ["remote_status", "remote_url", "online", "review", "review_reasons"],
+                                batch_size=500)
+    return len(changed)
+
+
+# -- inquiries -----------------------------------------------------------------------------------------------
+def inquiries_pull(*, catalog: B2BCatalog) -> int:
+    if not catalog.supports_inquiries:
+        return 0  # the real platform has no inquiry API: staff enter them by hand
+    cursor = SyncCursor.objects.filter(name="inquiries").first()
+    since = cursor.value - timedelta(minutes=5) if cursor else None
+    known = set(Inquiry.objects.exclude(remote_id="").values_list("remote_id", flat=True))
+    by_remote_product = dict(Listing.objects.exclude(remote_id="").values_list("remote_id", "profile__product_id"))
+    coop_of = dict(ExportProfile.objects.values_list("product_id", "cooperative_id"))
+    created = 0
+    newest = cursor.value if cursor else None
+    for brief in catalog.iter_inquiries(created_from=since):
+        if brief.gmt_create and (newest is None or brief.gmt_create > newest):
+            newest = brief.gmt_create
+        if str(brief.inquiry_id) in known:
+            continue
+        full = catalog.get_inquiry(brief.inquiry_id)
+        product_id = by_remote_product.get(full.product_id)
+        Inquiry.objects.get_or_create(remote_id=str(full.inquiry_id), defaults={
+            "source": Inquiry.Source.PLATFORM, "product_id": product_id, "cooperative_id": coop_of.get(product_id),
+            "remote_product_id": full.product_id, "subject": full.subject[:255], "message": full.description or "",
+            "quantity": full.quantity, "quantity_unit": full.quantity_unit[:32], "buyer_name": full.buyer_name[:255],
+            "company_name": full.company_name[:255], "country": full.country[:64], "email": full.email[:254],
+            "status": full.status if full.status in Inquiry.Status.values else Inquiry.Status.NEW,
+            "received_at": full.gmt_create or timezone.now()})
+        created += 1
+    if newest is not None:
+        SyncCursor.objects.update_or_create(name="inquiries", defaults={"value": newest})
+    return created
+
+
+def _require_inquiry_access(actor, source: CatalogSource, inquiry: Inquiry) -> None:
+    if source.is_trade_staff(actor):
+        return
+    if inquiry.cooperative_id is None or inquiry.cooperative_id not in source.cooperative_ids_of(actor):
+        raise PermissionDenied(_("Bạn không có quyền xem yêu cầu báo giá này."))
+
+
+def inquiry_create_manual(*, actor, source: CatalogSource, data: dict) -> Inquiry:
+    """Against the real platform inquiries arrive by e-mail/chat: trade staff record them here."""
+    source.require_trade_staff(actor)
+    product_id = data.get("product_id")
+    profile = ExportProfile.objects.filter(product_id=product_id).first() if product_id else None
+    if product_id and profile is None:
+        raise _error("product_id", _("Sản phẩm chưa có hồ sơ xuất khẩu."), Code.NOT_FOUND)
+    if not str(data.get("message") or "").strip():
+        raise _error("message", _("Thiếu nội dung yêu cầu."), Code.REQUIRED)
+    try:
+        quantity = Decimal(str(data["quantity"])) if data.get("quantity") not in (None, "") else None
+    except InvalidOperation:
+        raise _error("quantity", _("Số lượng không hợp lệ."), Code.INVALID) from None
+    return Inquiry.objects.create(
+        source=Inquiry.Source.MANUAL, product_id=product_id or None,
+        cooperative_id=profile.cooperative_id if profile else None, subject=str(data.get("subject") or "")[:255],
+        message=str(data["message"]), quantity=quantity, quantity_unit=str(data.get("quantity_unit") or "")[:32],
+        buyer_name=str(data.get("buyer_name") or "")[:255], company_name=str(data.get("company_name") or "")[:255],
+        country=str(data.get("country") or "")[:64], email=str(data.get("email") or "")[:254])
+
+
+def inquiry_reply(*, actor, source: CatalogSource, inquiry: Inquiry, text: str, status: str = "quoted",
+                  catalog: B2BCatalog | None = None) -> InquiryReply | None:
+    """Reply (optional text) and set the status: read, quoted or closed; mirrored to the platform."""
+    _require_inquiry_access(actor, source, inquiry)
+    text = (text or "").strip()
+    if status not in (Inquiry.Status.READ, Inquiry.Status.QUOTED, Inquiry.Status.CLOSED):
+        raise _error("status", _("Trạng thái không hợp lệ."), Code.INVALID)
+    if len(text) > 5000:
+        raise _error("text", _("Tối đa 5.000 ký tự."), Code.INVALID)
+    sent = False
+    if inquiry.source == Inquiry.Source.PLATFORM and inquiry.remote_id:
+        own = catalog is None
+        catalog = catalog or B2BCatalog()
+        try:
+            catalog.update_inquiry(int(inquiry.remote_id), status=status, reply=text or None)
+            sent = bool(text)
+        except Exception as exc:  # noqa: BLE001 - shown to staff as a form error, nothing saved
+            raise _error("text", _("Sàn B2B từ chối: %(e)s") % {"e": getattr(exc, "sub_msg", "") or exc},
+                         Code.PLATFORM_ERROR) from exc
+        finally:
+            if own:
+                catalog.close()
+    with transaction.atomic():
+        reply = InquiryReply.objects.create(inquiry=inquiry, author=actor, text=text, sent_to_platform=sent) \
+            if text else None
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=status, updated_at=timezone.now())
+        inquiry.status = status
+    return reply

@@ -1,0 +1,156 @@
+"""The shop as catalog_sync sees it: the ONLY module of catalog_sync that imports `storefront`.
+
+Reads are batched (a fixed number of queries for any number of products) because a sync looks at
+every selected product on every run.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from storefront.cooperative.models import Certification, Cooperative
+from storefront.core import permissions
+from storefront.product.models import (Category, Product, ProductChannelListing, ProductMedia, ProductType,
+                                       ProductVariant, ProductVariantChannelListing)
+from storefront.warehouse.models import Stock
+
+from .ports import Choice, ImageRef, ProductSnapshot
+
+
+def _export_channel_slug() -> str:
+    return getattr(settings, "CATALOG_SYNC_CHANNEL", "vietnam")
+
+
+def _quantities(variant_ids: list[int]) -> dict[int, int]:
+    try:  # the warehouse engineer's batch selector (combos, untracked variants) when it is there
+        from storefront.warehouse.selectors import variants_quantity_available
+    except ImportError:
+        variants_quantity_available = None
+    if variants_quantity_available is not None:
+        return variants_quantity_available(variant_ids=variant_ids)
+    totals: dict[int, int] = defaultdict(int)
+    for variant_id, quantity, allocated in Stock.objects.filter(product_variant_id__in=variant_ids).values_list(
+            "product_variant_id", "quantity", "quantity_allocated"):
+        totals[variant_id] += max(quantity - allocated, 0)
+    return {vid: totals.get(vid, 0) for vid in variant_ids}
+
+
+class ShopCatalogSource:
+    def snapshots(self, product_ids: list[int]) -> dict[int, ProductSnapshot]:
+        if not product_ids:
+            return {}
+        products = list(
+            Product.objects.filter(pk__in=product_ids)
+            .select_related("cooperative", "category", "product_type", "origin_province")
+        )
+        ids = [p.pk for p in products]
+        channel_slug = _export_channel_slug()
+        published = set(
+            ProductChannelListing.objects.filter(product_id__in=ids, channel__slug=channel_slug, is_published=True)
+            .filter(Q(available_for_purchase_at__isnull=True) | Q(available_for_purchase_at__lte=timezone.now()))
+            .values_list("product_id", flat=True)
+        )
+        prices = dict(
+            ProductVariantChannelListing.objects.filter(variant__product_id__in=ids, channel__slug=channel_slug)
+            .values_list("variant__product_id").annotate(low=Min("price_amount")).values_list("variant__product_id",
+                                                                                                 "low")
+        )
+        variants_by_product: dict[int, list[int]] = defaultdict(list)
+        for variant_id, product_id in ProductVariant.objects.filter(product_id__in=ids).values_list("pk",
+                                                                                                    "product_id"):
+            variants_by_product[product_id].append(variant_id)
+        quantities = _quantities([v for vs in variants_by_product.values() for v in vs])
+        images: dict[int, list[ImageRef]] = defaultdict(list)
+        for media in ProductMedia.objects.filter(product_id__in=ids, type=ProductMedia.Type.IMAGE).exclude(
+                image="").order_by("product_id", "sort_order", "pk"):
+            images[media.product_id].append(
+                ImageRef(media_id=media.pk, content_hash=media.content_hash or f"media-{media.pk}-{media.image.name}",
+                         width=media.width, height=media.height, alt=media.alt))
+        today = timezone.localdate()
+        certs: dict[tuple[str, int], set[str]] = defaultdict(set)
+        coop_ids = {p.cooperative_id for p in products}
+        for cert in Certification.objects.filter(Q(product_id__in=ids) | Q(cooperative_id__in=coop_ids,
+                                                                            product__isnull=True)):
+            if cert.valid_until and cert.valid_until < today:
+                continue
+            key = ("product", cert.product_id) if cert.product_id else ("coop", cert.cooperative_id)
+            certs[key].add(cert.type)
+        result = {}
+        for p in products:
+            variant_ids = variants_by_product.get(p.pk, [])
+            result[p.pk] = ProductSnapshot(
+                product_id=p.pk,
+                cooperative_id=p.cooperative_id,
+                cooperative_name=p.cooperative.name,
+                cooperative_selling=p.cooperative.status == Cooperative.Status.APPROVED,
+                name=p.name,
+                name_en=p.name_en,
+                description=p.description,
+                description_en=p.description_en,
+                category_id=p.category_id,
+                category_name=p.category.name if p.category else "",
+                category_name_en=(p.category.name_en if p.category else ""),
+                is_published=p.pk in published,
+                is_combo=p.product_type.kind == ProductType.Kind.COMBO,
+                price_vnd=prices.get(p.pk),
+                quantity_available=sum(quantities.get(v, 0) for v in variant_ids),
+                unit_label=p.unit_label,
+                net_quantity=str(p.net_quantity) if p.net_quantity is not None else "",
+                net_unit=p.net_unit,
+                weight_g=p.weight_g,
+                shelf_life_days=p.shelf_life_days,
+                origin_province_en=p.origin_province.name_en if p.origin_province else "",
+                standards=tuple(str(s) for s in (p.standards or [])),
+                certifications=tuple(sorted(certs[("product", p.pk)] | certs[("coop", p.cooperative_id)])),
+                images=tuple(images.get(p.pk, ())),
+                updated_at=p.updated_at,
+            )
+        return result
+
+    def candidate_ids(self, *, query: str = "", cooperative_id: int | None = None,
+                      category_id: int | None = None, limit: int | None = None) -> list[int]:
+        from storefront.core.text import search_terms
+
+        qs = Product.objects.exclude(product_type__kind=ProductType.Kind.COMBO)
+        if cooperative_id:
+            qs = qs.filter(cooperative_id=cooperative_id)
+        if category_id:
+            qs = qs.filter(category_id=category_id)
+        for term in search_terms(query):
+            qs = qs.filter(search_text__icontains=term)
+        ids = qs.order_by("cooperative__name", "name").values_list("pk", flat=True)
+        return list(ids[:limit] if limit else ids)
+
+    def cooperatives(self) -> list[Choice]:
+        return [Choice(pk, name) for pk, name in Cooperative.objects.order_by("name").values_list("pk", "name")]
+
+    def categories(self) -> list[Choice]:
+        return [Choice(pk, name) for pk, name in Category.objects.order_by("name").values_list("pk", "name")]
+
+    def image_bytes(self, media_id: int) -> bytes:
+        media = ProductMedia.objects.get(pk=media_id)
+        with media.image.open("rb") as handle:
+            return handle.read()
+
+    def require_trade_staff(self, user) -> None:
+        permissions.require_trade_staff(user)
+
+    def is_trade_staff(self, user) -> bool:
+        return permissions.is_trade_staff(user)
+
+    def cooperative_ids_of(self, user) -> set[int]:
+        return permissions.cooperative_ids_of(user)
+
+    def product_edit_url(self, product_id: int) -> str:
+        try:
+            return reverse("dashboard:product-edit", args=[product_id])
+        except Exception:  # the dashboard's url names are not a contract; no link beats a crash
+            return ""
+
+
+def shop_source() -> ShopCatalogSource:
+    return ShopCatalogSource()
