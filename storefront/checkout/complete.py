@@ -1,0 +1,193 @@
+"""Turning a checkout into an order, once.
+
+The checkout row is locked first (a double submit waits here), everything is re-validated, the
+order, its lines and one fulfilment per cooperative are written, stock is allocated under row
+locks, the payment is started, and the checkout is deleted; all in one transaction. A second
+call, concurrent or later, finds the order by `Order.checkout_token` and returns it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from storefront.account.models import ConsentRecord
+from storefront.account.services import consent_record
+from storefront.checkout.error_codes import CheckoutErrorCode
+from storefront.checkout.models import Checkout
+from storefront.checkout.validation import LineErrors, load_variant_contexts, validate_lines
+from storefront.order import notifications
+from storefront.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from storefront.payment.gateways import gateway_for
+from storefront.shipping.selectors import shipping_methods_for
+from storefront.warehouse.management import InsufficientStock, allocate_stock
+
+
+def _owned_by(actor, user_id) -> bool:
+    return user_id is None or (actor is not None and actor.is_authenticated and actor.pk == user_id)
+
+
+def _existing_order(token, actor) -> Order | None:
+    order = Order.objects.filter(checkout_token=token).first()
+    if order is not None and not _owned_by(actor, order.user_id):
+        raise PermissionDenied(_("Bạn không có quyền xem đơn hàng này."))
+    return order
+
+
+def checkout_complete(*, checkout: Checkout, actor=None, payment_gateway: str | None = None) -> Order:
+    token = checkout.pk
+    existing = _existing_order(token, actor)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            locked = (Checkout.objects.select_for_update().filter(pk=token).first())
+            if locked is None:  # completed by a concurrent call that committed while we waited
+                order = None
+            else:
+                if not _owned_by(actor, locked.user_id):
+                    raise PermissionDenied(_("Bạn không có quyền đặt hàng từ giỏ hàng này."))
+                order = _place_order(locked, actor=actor, gateway_id=payment_gateway or locked.payment_gateway)
+    except IntegrityError:
+        # SQLite has no row locks: the loser of a double submit trips Order.checkout_token's unique index.
+        order = None
+    if order is None:
+        order = _existing_order(token, actor)
+        if order is None:
+            raise ValidationError({"token": ValidationError(_("Không tìm thấy giỏ hàng."),
+                                                            code=CheckoutErrorCode.NOT_FOUND.value)})
+    return order
+
+
+def _user_consented(user) -> bool:
+    if user is None:
+        return False
+    latest = ConsentRecord.objects.filter(user=user, purpose=ConsentRecord.Purpose.DATA_PROCESSING).order_by(
+        "-created_at").first()
+    return bool(latest and latest.granted)
+
+
+def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
+    errors: dict[str, ValidationError] = {}
+
+    def fail(field, message, code):
+        errors.setdefault(field, ValidationError(message, code=code.value))
+
+    user = checkout.user if checkout.user_id else (actor if actor is not None and actor.is_authenticated else None)
+    lines = list(checkout.lines.select_related("variant__product__cooperative").order_by("created_at", "id"))
+    if not lines:
+        fail("lines", _("Giỏ hàng trống."), CheckoutErrorCode.NO_LINES)
+    if not checkout.channel.is_active:
+        fail("channel", _("Kênh bán hàng không hoạt động."), CheckoutErrorCode.CHANNEL_INACTIVE)
+    email = checkout.email or (user.email if user else "")
+    if not email:
+        fail("email", _("Vui lòng nhập e-mail."), CheckoutErrorCode.EMAIL_NOT_SET)
+    shipping_address = checkout.shipping_address
+    if shipping_address is None:
+        fail("shipping_address", _("Vui lòng nhập địa chỉ giao hàng."), CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET)
+    if checkout.billing_address_id is None:
+        fail("billing_address", _("Vui lòng nhập địa chỉ thanh toán."), CheckoutErrorCode.BILLING_ADDRESS_NOT_SET)
+    gateway = None
+    if not gateway_id:
+        fail("payment_gateway", _("Vui lòng chọn phương thức thanh toán."), CheckoutErrorCode.REQUIRED)
+    else:
+        gateway = gateway_for(gateway_id, checkout.channel)
+        if gateway is None:
+            fail("payment_gateway", _("Phương thức thanh toán không được hỗ trợ."), CheckoutErrorCode.PAYMENT_ERROR)
+    if checkout.privacy_consent_at is None and not _user_consented(user):
+        fail("privacy_consent", _("Vui lòng đồng ý cho xử lý dữ liệu cá nhân để giao hàng."),
+             CheckoutErrorCode.REQUIRED)
+    if errors:
+        raise ValidationError(errors)
+
+    line_errors = LineErrors()
+    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel)
+    # Stock is checked by allocate_stock under row locks, not here (a check before locking races).
+    validate_lines(channel=checkout.channel, quantities={line.variant_id: line.quantity for line in lines},
+                   contexts=contexts, errors=line_errors, check_stock=False)
+    line_errors.raise_if_any()
+
+    prices = {line.pk: int(contexts[line.variant_id].price) for line in lines}
+    subtotal = sum(prices[line.pk] * line.quantity for line in lines)
+    weight = sum((line.variant.weight_g or line.variant.product.weight_g or 0) * line.quantity for line in lines)
+    if checkout.shipping_method_id is None:
+        raise ValidationError({"shipping_method": ValidationError(
+            _("Vui lòng chọn phương thức giao hàng."), code=CheckoutErrorCode.SHIPPING_METHOD_NOT_SET.value)})
+    shipping = next((q for q in shipping_methods_for(channel=checkout.channel, province=shipping_address.province,
+                                                      weight_g=weight, subtotal=subtotal)
+                     if q.method.pk == checkout.shipping_method_id), None)
+    if shipping is None:
+        raise ValidationError({"shipping_method": ValidationError(
+            _("Phương thức giao hàng không còn áp dụng cho đơn này."),
+            code=CheckoutErrorCode.INVALID_SHIPPING_METHOD.value)})
+
+    now = timezone.now()
+    order = Order.objects.create(
+        status=gateway.initial_order_status,
+        user=user,
+        user_email=email,
+        channel=checkout.channel,
+        language_code=checkout.language_code,
+        checkout_token=checkout.pk,
+        billing_address=checkout.billing_address,
+        shipping_address=shipping_address,
+        shipping_method=shipping.method,
+        shipping_method_name=shipping.method.name,
+        shipping_price_amount=shipping.price,
+        subtotal_amount=subtotal,
+        total_amount=subtotal + shipping.price,
+        currency=checkout.channel.currency_code,
+        payment_gateway=gateway.id,
+        payment_due_at=gateway.payment_due_at(placed_at=now),
+        customer_note=checkout.customer_note,
+        estimated_delivery_min_days=shipping.minimum_delivery_days,
+        estimated_delivery_max_days=shipping.maximum_delivery_days,
+        created_at=now,
+    )
+
+    by_cooperative = defaultdict(list)
+    for line in lines:
+        by_cooperative[line.variant.product.cooperative].append(line)
+    order_lines = []
+    for position, (cooperative, coop_lines) in enumerate(sorted(by_cooperative.items(), key=lambda i: i[0].pk), 1):
+        fulfillment = Fulfillment.objects.create(
+            order=order, cooperative=cooperative, fulfillment_order=position, created_at=now,
+            subtotal_amount=sum(prices[line.pk] * line.quantity for line in coop_lines),
+        )
+        for line in coop_lines:
+            variant = line.variant
+            order_lines.append(OrderLine(
+                order=order, variant=variant, cooperative=cooperative, fulfillment=fulfillment,
+                product_name=variant.product.name, variant_name=variant.name, product_sku=variant.sku,
+                cooperative_name=cooperative.name, is_combo=variant.product.product_type.kind == "combo",
+                quantity=line.quantity, unit_price_amount=prices[line.pk],
+                total_price_amount=prices[line.pk] * line.quantity,
+                weight_g=(variant.weight_g or variant.product.weight_g or 0),
+            ))
+    OrderLine.objects.bulk_create(order_lines)
+
+    try:
+        allocate_stock(order_lines=order_lines)
+    except InsufficientStock as exc:
+        labels = ", ".join(contexts[item.variant_id].label for item in exc.items)
+        raise ValidationError({"lines": ValidationError(
+            _("Không đủ hàng: %(items)s.") % {"items": labels},
+            code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
+            params={"variants": [item.variant_id for item in exc.items]})})
+
+    gateway.start(order=order)
+    OrderEvent.objects.create(order=order, date=now, type=OrderEvent.Type.PLACED, user=user,
+                              parameters={"gateway": gateway.id, "total": order.total_amount})
+    if checkout.privacy_consent_at is not None:
+        _record_checkout_consent(checkout, user, email)
+    checkout.delete()
+    notifications.order_placed(order)
+    return order
+
+
+def _record_checkout_consent(checkout: Checkout, user, email: str) -> None:
+    consent_record(user=user, email=email, purpose=ConsentRecord.Purpose.DATA_PROCESSING.value, granted=True,
+                   source="checkout", checkout_token=checkout.pk)

@@ -1,0 +1,130 @@
+"""Reads on a checkout: who may open it, its totals, what stops it from being placed."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from storefront.checkout.error_codes import CheckoutErrorCode
+from storefront.checkout.models import Checkout, CheckoutLine
+from storefront.checkout.validation import load_variant_contexts, purchase_problem
+from storefront.shipping.selectors import ShippingMethodQuote, shipping_methods_for
+from storefront.warehouse.selectors import variants_quantity_available
+
+
+@dataclass
+class CheckoutLineTotal:
+    line: CheckoutLine
+    quantity: int
+    unit_price: int  # VND; 0 when the variant has no price in the channel (see checkout_problems)
+    total_price: int
+    weight_g: int
+
+
+@dataclass
+class CheckoutTotals:
+    lines: list[CheckoutLineTotal]
+    subtotal: int
+    shipping_price: int
+    total: int
+    weight_g: int
+    quantity: int
+    shipping: ShippingMethodQuote | None = None
+    currency: str = "VND"
+
+
+@dataclass
+class CheckoutProblem:
+    code: str  # a CheckoutErrorCode value
+    message: str
+    line_id: uuid.UUID | None = None
+    variant_id: int | None = None
+    available_quantity: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def checkout_for_actor(*, token, actor) -> Checkout | None:
+    """The checkout if `actor` may use it: its owner, or anyone holding the token of an anonymous one."""
+    try:
+        token = uuid.UUID(str(token))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    checkout = Checkout.objects.select_related("channel", "shipping_address", "billing_address", "user").filter(
+        pk=token).first()
+    if checkout is None:
+        return None
+    if checkout.user_id is not None and not (actor is not None and actor.is_authenticated and actor.pk == checkout.user_id):
+        return None
+    return checkout
+
+
+def checkout_of_user(*, actor, channel) -> Checkout | None:
+    """The signed-in user's latest open checkout in `channel`."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return Checkout.objects.filter(user=actor, channel=channel).order_by("-last_change").first()
+
+
+def _lines(checkout: Checkout) -> list[CheckoutLine]:
+    return list(
+        checkout.lines.select_related("variant__product__cooperative", "variant__product__product_type")
+        .order_by("created_at", "id")
+    )
+
+
+def _line_weight(variant) -> int:
+    return variant.weight_g or variant.product.weight_g or 0
+
+
+def _totals_without_shipping(checkout: Checkout, lines) -> CheckoutTotals:
+    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel)
+    rows = []
+    for line in lines:
+        context = contexts.get(line.variant_id)
+        unit = int(context.price) if context and context.price is not None else 0
+        rows.append(CheckoutLineTotal(line=line, quantity=line.quantity, unit_price=unit,
+                                      total_price=unit * line.quantity, weight_g=_line_weight(line.variant) * line.quantity))
+    subtotal = sum(r.total_price for r in rows)
+    weight = sum(r.weight_g for r in rows)
+    return CheckoutTotals(lines=rows, subtotal=subtotal, shipping_price=0, total=subtotal, weight_g=weight,
+                          quantity=sum(r.quantity for r in rows), currency=checkout.channel.currency_code)
+
+
+def checkout_shipping_methods(*, checkout: Checkout, totals: CheckoutTotals | None = None) -> list[ShippingMethodQuote]:
+    address = checkout.shipping_address
+    if address is None:
+        return []
+    totals = totals or _totals_without_shipping(checkout, _lines(checkout))
+    return shipping_methods_for(channel=checkout.channel, province=address.province, weight_g=totals.weight_g,
+                                subtotal=totals.subtotal)
+
+
+def checkout_totals(*, checkout: Checkout) -> CheckoutTotals:
+    totals = _totals_without_shipping(checkout, _lines(checkout))
+    if checkout.shipping_method_id and checkout.shipping_address_id:
+        for candidate in checkout_shipping_methods(checkout=checkout, totals=totals):
+            if candidate.method.pk == checkout.shipping_method_id:
+                totals.shipping = candidate
+                totals.shipping_price = candidate.price
+                totals.total = totals.subtotal + candidate.price
+    return totals
+
+
+def checkout_problems(*, checkout: Checkout) -> list[CheckoutProblem]:
+    """Per-line problems shown in the cart (Saleor's `checkout.problems`): not for sale, short of stock."""
+    lines = _lines(checkout)
+    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel)
+    available = variants_quantity_available(variant_ids=[line.variant_id for line in lines])
+    problems = []
+    for line in lines:
+        context = contexts[line.variant_id]
+        problem = purchase_problem(context)
+        if problem:
+            code, message = problem
+            problems.append(CheckoutProblem(code=code.value, message=message % {"item": context.label},
+                                            line_id=line.pk, variant_id=line.variant_id))
+        elif line.quantity > available[line.variant_id]:
+            problems.append(CheckoutProblem(
+                code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
+                message=f"{context.label}: {available[line.variant_id]}",
+                line_id=line.pk, variant_id=line.variant_id, available_quantity=available[line.variant_id]))
+    return problems
