@@ -1,0 +1,55 @@
+"""Relay global IDs as Saleor issues them: base64("Type:pk")."""
+from __future__ import annotations
+
+import binascii
+
+from django.core.exceptions import ValidationError
+from graphql_relay import from_global_id, to_global_id
+
+
+def global_id(type_name: str, pk) -> str:
+    return to_global_id(type_name, str(pk))
+
+
+def decode_id(value, *, expected: str | tuple[str, ...], field: str, code: str = "graphql_error") -> str:
+    """The pk inside a global ID of one of the `expected` types, else a Saleor-style field error."""
+    expected = (expected,) if isinstance(expected, str) else expected
+    try:
+        type_name, pk = from_global_id(str(value))
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        type_name, pk = "", ""
+    if not pk or type_name not in expected:
+        raise ValidationError({field: ValidationError(f"Couldn't resolve id: {value}.", code=code)})
+    return pk
+
+
+def decode_int_id(value, *, expected, field: str, code: str = "graphql_error") -> int:
+    pk = decode_id(value, expected=expected, field=field, code=code)
+    if not pk.isdigit() or len(pk) > 18:
+        raise ValidationError({field: ValidationError(f"Couldn't resolve id: {value}.", code=code)})
+    return int(pk)
+
+
+def get_by_global_id(queryset, value, *, expected: str, field: str, uuid_pk: bool = False):
+    """The object of `queryset` a global ID names, or a NOT_FOUND error on `field`."""
+    if uuid_pk:
+        import uuid
+
+        pk = decode_id(value, expected=expected, field=field)
+        try:
+            pk = uuid.UUID(pk)
+        except ValueError:
+            raise ValidationError({field: ValidationError(f"Couldn't resolve id: {value}.", code="graphql_error")})
+    else:
+        pk = decode_int_id(value, expected=expected, field=field)
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: ValidationError(f"Couldn't resolve to a node: {value}", code="not_found")})
+    return obj
+
+
+def try_decode(value, expected: str) -> str | None:
+    try:
+        return decode_id(value, expected=expected, field="id")
+    except ValidationError:
+        return None

@@ -1,0 +1,814 @@
+"""Catalog types: Product, ProductVariant, ProductMedia, ProductType, Category, Collection,
+Attribute, AttributeValue — Saleor's fields, resolved through DataLoaders."""
+from __future__ import annotations
+
+import graphene
+from promise import Promise
+
+from storefront.core.permissions import can_manage_cooperative
+from storefront.product import selectors as product_selectors
+from storefront.product import models as m
+
+from ..core.context import actor, current_channel
+from ..core.dataloaders import loader
+from ..core.ids import global_id, try_decode
+from ..core.money import money, taxed_money, taxed_money_range
+from ..core.saleor import SaleorObjectType, named
+from ..core.values import absolute_url, editorjs, image, is_english, language_display, seo_description, weight
+from . import dataloaders as dl
+
+THUMBNAIL_DEFAULT_SIZE = 4096
+
+
+def _manages(info, cooperative_id) -> bool:
+    return can_manage_cooperative(actor(info), cooperative_id)
+
+
+def _translation(type_name: str, obj, language_code, **fields) -> dict | None:
+    if not is_english(language_code):
+        return None
+    if not any(fields.values()):
+        return None
+    return {"__typename": type_name, "id": obj.pk, "language": language_display(str(language_code)), **fields}
+
+
+def media_url(info, media: m.ProductMedia, size=None, format=None) -> str | None:
+    fmt = str(format or "ORIGINAL").upper()
+    if fmt == "ORIGINAL" or not size:
+        url = media.image.url if media.image else media.external_url
+    else:
+        url = product_selectors.thumbnail_url(media=media, size=int(size), format=fmt)
+    return absolute_url(info, url)
+
+
+def variant_listing(info, variant_id: int):
+    channel = current_channel(info)
+    if channel is None:
+        return Promise.resolve(None)
+    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load((variant_id, channel.pk))
+
+
+def visible_variants(info, product_id: int):
+    """The product's variants sold in the current channel (all of them for its own staff)."""
+    channel = current_channel(info)
+
+    def with_listings(variants):
+        if channel is None:
+            return []
+        keys = [(v.pk, channel.pk) for v in variants]
+        return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load_many(keys).then(
+            lambda listings: [v for v, listing in zip(variants, listings) if listing is not None]
+        )
+
+    return loader(info, dl.VariantsByProductIdLoader).load(product_id).then(with_listings)
+
+
+def prime_product_page(info, products) -> None:
+    """Feed DataLoaders from what the product selector already joined and prefetched."""
+    channel = current_channel(info)
+    for product in products:
+        cache = getattr(product, "_prefetched_objects_cache", {})
+        if "variants" in cache:
+            variants = list(product.variants.all())
+            loader(info, dl.VariantsByProductIdLoader).prime(product.pk, variants)
+            if channel is not None:
+                for variant in variants:
+                    vcache = getattr(variant, "_prefetched_objects_cache", {})
+                    if "channel_listings" in vcache:
+                        listings = [li for li in variant.channel_listings.all() if li.channel_id == channel.pk]
+                        loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).prime(
+                            (variant.pk, channel.pk), listings[0] if listings else None)
+        if "media" in cache:
+            loader(info, dl.MediaByProductIdLoader).prime(product.pk, list(product.media.all()))
+        state = product._state.fields_cache
+        for field, loader_class in (("category", dl.CategoryByIdLoader), ("cooperative", dl.CooperativeByIdLoader),
+                                    ("product_type", dl.ProductTypeByIdLoader)):
+            if field in state and state[field] is not None:
+                loader(info, loader_class).prime(state[field].pk, state[field])
+
+
+def selected_attributes(info, values):
+    """Saleor's [SelectedAttribute]: values grouped under their attribute, storefront-visible only."""
+    grouped: dict[int, dict] = {}
+    for value in values:
+        attribute = value.attribute
+        if not attribute.visible_in_storefront:
+            continue
+        entry = grouped.setdefault(attribute.pk, {"attribute": attribute, "values": []})
+        entry["values"].append(value)
+    return list(grouped.values())
+
+
+def assigned_attributes(values) -> list:
+    result = []
+    for group in selected_attributes(None, values):
+        attribute = group["attribute"]
+        multi = attribute.input_type == m.Attribute.InputType.MULTISELECT
+        result.append({
+            "__typename": "AssignedMultiChoiceAttribute" if multi else "AssignedSingleChoiceAttribute",
+            "attribute": attribute,
+            "value": None if multi else _choice_value(group["values"][0]),
+            "values": [_choice_value(v) for v in group["values"]],
+        })
+    return result
+
+
+def _choice_value(value: m.AttributeValue) -> dict:
+    return {"name": value.name, "slug": value.slug, "translation": None}
+
+
+class Product(SaleorObjectType):
+    class Meta:
+        model = m.Product
+
+    cooperative = graphene.Field(lambda: named("Cooperative"),
+                                 description="Extension: the cooperative that sells the product.")
+
+    @staticmethod
+    def resolve_cooperative(root, info):
+        return loader(info, dl.CooperativeByIdLoader).load(root.cooperative_id)
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.seo_title or root.name
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return seo_description(root.seo_description, root.description)
+
+    @staticmethod
+    def resolve_description(root, info):
+        return editorjs(root.description)
+
+    resolve_description_json = resolve_description
+
+    @staticmethod
+    def resolve_product_type(root, info):
+        return loader(info, dl.ProductTypeByIdLoader).load(root.product_type_id)
+
+    @staticmethod
+    def resolve_category(root, info):
+        return loader(info, dl.CategoryByIdLoader).load(root.category_id) if root.category_id else None
+
+    @staticmethod
+    def resolve_created(root, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_updated_at(root, info):
+        return root.updated_at
+
+    @staticmethod
+    def resolve_charge_taxes(root, info):
+        return False
+
+    @staticmethod
+    def resolve_weight(root, info):
+        return weight(root.weight_g)
+
+    @staticmethod
+    def resolve_rating(root, info):
+        return root.rating
+
+    @staticmethod
+    def resolve_channel(root, info):
+        channel = current_channel(info)
+        return channel.slug if channel else None
+
+    @staticmethod
+    def resolve_default_variant(root, info):
+        return visible_variants(info, root.pk).then(lambda variants: variants[0] if variants else None)
+
+    @staticmethod
+    def resolve_variants(root, info):
+        return visible_variants(info, root.pk)
+
+    @staticmethod
+    def resolve_product_variants(root, info, **kwargs):
+        from ..core.connection import paginate
+
+        return visible_variants(info, root.pk).then(
+            lambda variants: paginate(variants, name="productVariants", **kwargs))
+
+    @staticmethod
+    def resolve_variant(root, info, id=None, sku=None):
+        def pick(variants):
+            for variant in variants:
+                if (id and str(variant.pk) == try_decode(id, "ProductVariant")) or (sku and variant.sku == sku):
+                    return variant
+            return None
+
+        return visible_variants(info, root.pk).then(pick)
+
+    @staticmethod
+    def resolve_media(root, info, sort_by=None):
+        return loader(info, dl.MediaByProductIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_media_by_id(root, info, id=None):
+        pk = try_decode(id, "ProductMedia") if id else None
+        return loader(info, dl.MediaByProductIdLoader).load(root.pk).then(
+            lambda media: next((item for item in media if str(item.pk) == pk), None))
+
+    @staticmethod
+    def resolve_thumbnail(root, info, size=None, format=None):
+        def first(media):
+            if not media:
+                return None
+            return image(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format), media[0].alt or root.name)
+
+        return loader(info, dl.MediaByProductIdLoader).load(root.pk).then(first)
+
+    @staticmethod
+    def resolve_collections(root, info):
+        return loader(info, dl.CollectionsByProductIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_attributes(root, info):
+        return loader(info, dl.AttributeValuesByProductIdLoader).load(root.pk).then(
+            lambda values: selected_attributes(info, values))
+
+    @staticmethod
+    def resolve_attribute(root, info, slug):
+        return loader(info, dl.AttributeValuesByProductIdLoader).load(root.pk).then(
+            lambda values: next((a for a in selected_attributes(info, values) if a["attribute"].slug == slug), None))
+
+    @staticmethod
+    def resolve_assigned_attributes(root, info, limit=None):
+        return loader(info, dl.AttributeValuesByProductIdLoader).load(root.pk).then(
+            lambda values: assigned_attributes(values)[: limit or None])
+
+    @staticmethod
+    def resolve_assigned_attribute(root, info, slug):
+        return loader(info, dl.AttributeValuesByProductIdLoader).load(root.pk).then(
+            lambda values: next((a for a in assigned_attributes(values) if a["attribute"].slug == slug), None))
+
+    @staticmethod
+    def resolve_pricing(root, info, address=None):
+        channel = current_channel(info)
+        if channel is None:
+            return None
+
+        def compute(listings):
+            listings = [li for li in listings if li is not None]
+            if not listings:
+                return None
+            prices = [li.price_amount for li in listings]
+            undiscounted = [max(li.compare_at_amount or 0, li.price_amount) for li in listings]
+            on_sale = any(u > p for u, p in zip(undiscounted, prices))
+            currency = channel.currency_code
+            discount = min(u - p for u, p in zip(undiscounted, prices)) if on_sale else None
+            return {
+                "onSale": on_sale,
+                "discount": taxed_money(discount, currency) if on_sale else None,
+                "discountPrior": None,
+                "discountLocalCurrency": None,
+                "displayGrossPrices": True,
+                "priceRange": taxed_money_range(min(prices), max(prices), currency),
+                "priceRangeUndiscounted": taxed_money_range(min(undiscounted), max(undiscounted), currency),
+                "priceRangePrior": None,
+                "priceRangeLocalCurrency": None,
+            }
+
+        return visible_variants(info, root.pk).then(
+            lambda variants: Promise.all([variant_listing(info, v.pk) for v in variants])).then(compute)
+
+    @staticmethod
+    def resolve_is_available(root, info, address=None):
+        def check(args):
+            listing, variants = args
+            if listing is None or not listing.is_published:
+                return False
+            if not variants:
+                return False
+            return loader(info, dl.QuantityAvailableByVariantIdLoader).load_many([v.pk for v in variants]).then(
+                lambda quantities: any(q > 0 for q in quantities))
+
+        return Promise.all([_product_listing(info, root), visible_variants(info, root.pk)]).then(check)
+
+    @staticmethod
+    def resolve_is_available_for_purchase(root, info):
+        from django.utils import timezone
+
+        def check(listing):
+            if listing is None or not listing.is_published:
+                return False
+            return listing.available_for_purchase_at is None or listing.available_for_purchase_at <= timezone.now()
+
+        return _product_listing(info, root).then(check)
+
+    @staticmethod
+    def resolve_available_for_purchase_at(root, info):
+        return _product_listing(info, root).then(
+            lambda listing: (listing.available_for_purchase_at or listing.published_at) if listing else None)
+
+    @staticmethod
+    def resolve_available_for_purchase(root, info):
+        return _product_listing(info, root).then(
+            lambda listing: (listing.available_for_purchase_at or listing.published_at).date()
+            if listing and (listing.available_for_purchase_at or listing.published_at) else None)
+
+    @staticmethod
+    def resolve_channel_listings(root, info):
+        if not _manages(info, root.cooperative_id):
+            return None
+        return loader(info, dl.ProductChannelListingsByProductIdLoader).load(root.pk).then(
+            lambda listings: [_product_listing_dict(li) for li in listings])
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return _translation("ProductTranslation", root, language_code, name=root.name_en or None,
+                            description=editorjs(root.description_en), descriptionJson=editorjs(root.description_en))
+
+
+def _product_listing(info, product):
+    channel = current_channel(info)
+    if channel is None:
+        return Promise.resolve(None)
+    return loader(info, dl.ProductChannelListingByProductIdAndChannelIdLoader).load((product.pk, channel.pk))
+
+
+def _product_listing_dict(listing) -> dict:
+    return {
+        "__typename": "ProductChannelListing",
+        "id": listing.pk,
+        "publishedAt": listing.published_at,
+        "publicationDate": listing.published_at.date() if listing.published_at else None,
+        "isPublished": listing.is_published,
+        "channel": listing.channel,
+        "visibleInListings": listing.visible_in_listings,
+        "availableForPurchaseAt": listing.available_for_purchase_at,
+        "availableForPurchase": listing.available_for_purchase_at.date() if listing.available_for_purchase_at else None,
+        "isAvailableForPurchase": listing.is_published,
+    }
+
+
+class ComboComponentType(graphene.ObjectType):
+    """Extension: one component of a combo variant."""
+
+    class Meta:
+        name = "ComboComponent"
+
+    variant = graphene.Field(lambda: named("ProductVariant"), required=True)
+    quantity = graphene.Int(required=True, description="Units of the component in one combo.")
+
+    @staticmethod
+    def resolve_variant(root: m.ComboComponent, info):
+        return root.component
+
+    @staticmethod
+    def resolve_quantity(root: m.ComboComponent, info):
+        return root.quantity
+
+
+class ProductVariant(SaleorObjectType):
+    class Meta:
+        model = m.ProductVariant
+
+    combo_components = graphene.List(
+        graphene.NonNull(ComboComponentType), required=True,
+        description="Extension: what one unit of a combo contains (empty for other variants).")
+
+    @staticmethod
+    def resolve_combo_components(root, info):
+        return loader(info, dl.ComboComponentsByVariantIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name or ""
+
+    @staticmethod
+    def resolve_sku(root, info):
+        return root.sku
+
+    @staticmethod
+    def resolve_product(root, info):
+        return loader(info, dl.ProductByIdLoader).load(root.product_id)
+
+    @staticmethod
+    def resolve_track_inventory(root, info):
+        return root.track_inventory
+
+    @staticmethod
+    def resolve_quantity_limit_per_customer(root, info):
+        return root.quantity_limit_per_customer
+
+    @staticmethod
+    def resolve_weight(root, info):
+        return weight(root.weight_g)
+
+    @staticmethod
+    def resolve_channel(root, info):
+        channel = current_channel(info)
+        return channel.slug if channel else None
+
+    @staticmethod
+    def resolve_created(root, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_updated_at(root, info):
+        return root.updated_at
+
+    @staticmethod
+    def resolve_external_reference(root, info):
+        return root.external_reference or None
+
+    @staticmethod
+    def resolve_pricing(root, info, address=None):
+        channel = current_channel(info)
+
+        def compute(listing):
+            if listing is None:
+                return None
+            currency = channel.currency_code
+            undiscounted = max(listing.compare_at_amount or 0, listing.price_amount)
+            on_sale = undiscounted > listing.price_amount
+            return {
+                "onSale": on_sale,
+                "discount": taxed_money(undiscounted - listing.price_amount, currency) if on_sale else None,
+                "discountPrior": None,
+                "discountLocalCurrency": None,
+                "price": taxed_money(listing.price_amount, currency),
+                "priceUndiscounted": taxed_money(undiscounted, currency),
+                "pricePrior": taxed_money(listing.compare_at_amount, currency) if listing.compare_at_amount else None,
+                "priceLocalCurrency": None,
+            }
+
+        return variant_listing(info, root.pk).then(compute)
+
+    @staticmethod
+    def resolve_channel_listings(root, info):
+        def build(args):
+            product, listings = args
+            if not _manages(info, product.cooperative_id):
+                return None
+            return [{
+                "__typename": "ProductVariantChannelListing",
+                "id": li.pk,
+                "channel": li.channel,
+                "price": money(li.price_amount, li.channel.currency_code),
+                "costPrice": money(li.cost_price_amount, li.channel.currency_code)
+                if li.cost_price_amount is not None else None,
+                "priorPrice": money(li.compare_at_amount, li.channel.currency_code)
+                if li.compare_at_amount is not None else None,
+                "margin": None,
+                "preorderThreshold": None,
+            } for li in listings]
+
+        return Promise.all([loader(info, dl.ProductByIdLoader).load(root.product_id),
+                            loader(info, dl.VariantChannelListingsByVariantIdLoader).load(root.pk)]).then(build)
+
+    @staticmethod
+    def resolve_attributes(root, info, variant_selection=None):
+        return loader(info, dl.AttributeValuesByVariantIdLoader).load(root.pk).then(
+            lambda values: selected_attributes(info, values))
+
+    @staticmethod
+    def resolve_assigned_attributes(root, info, limit=None):
+        return loader(info, dl.AttributeValuesByVariantIdLoader).load(root.pk).then(
+            lambda values: assigned_attributes(values)[: limit or None])
+
+    @staticmethod
+    def resolve_assigned_attribute(root, info, slug):
+        return loader(info, dl.AttributeValuesByVariantIdLoader).load(root.pk).then(
+            lambda values: next((a for a in assigned_attributes(values) if a["attribute"].slug == slug), None))
+
+    @staticmethod
+    def resolve_media(root, info):
+        return loader(info, dl.MediaByProductIdLoader).load(root.product_id)
+
+    @staticmethod
+    def resolve_quantity_available(root, info, address=None, country_code=None):
+        return loader(info, dl.QuantityAvailableByVariantIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_stocks(root, info, address=None, country_code=None):
+        from ..warehouse.dataloaders import StocksByVariantIdLoader
+
+        def check(product):
+            if not _manages(info, product.cooperative_id):
+                return None
+            return loader(info, StocksByVariantIdLoader).load(root.pk)
+
+        return loader(info, dl.ProductByIdLoader).load(root.product_id).then(check)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return None
+
+
+class ProductMedia(SaleorObjectType):
+    class Meta:
+        model = m.ProductMedia
+
+    @staticmethod
+    def resolve_sort_order(root, info):
+        return root.sort_order
+
+    @staticmethod
+    def resolve_alt(root, info):
+        return root.alt
+
+    @staticmethod
+    def resolve_type(root, info):
+        return root.type
+
+    @staticmethod
+    def resolve_oembed_data(root, info):
+        return {}
+
+    @staticmethod
+    def resolve_url(root, info, size=None, format=None):
+        return media_url(info, root, size, format) or ""
+
+    @staticmethod
+    def resolve_product_id(root, info):
+        return global_id("Product", root.product_id)
+
+
+class ProductType(SaleorObjectType):
+    class Meta:
+        model = m.ProductType
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_has_variants(root, info):
+        return root.has_variants
+
+    @staticmethod
+    def resolve_is_shipping_required(root, info):
+        return root.is_shipping_required
+
+    @staticmethod
+    def resolve_is_digital(root, info):
+        return False
+
+    @staticmethod
+    def resolve_weight(root, info):
+        return weight(root.weight_g)
+
+    @staticmethod
+    def resolve_kind(root, info):
+        return "NORMAL"
+
+    @staticmethod
+    def resolve_product_attributes(root, info):
+        return loader(info, dl.ProductAttributesByProductTypeIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_variant_attributes(root, info, variant_selection=None):
+        return []
+
+    @staticmethod
+    def resolve_assigned_variant_attributes(root, info, variant_selection=None):
+        return []
+
+    @staticmethod
+    def resolve_products(root, info, channel=None, **kwargs):
+        from .schema import products_connection
+
+        return products_connection(info, channel=channel, name="products", product_type=root, **kwargs)
+
+
+class Category(SaleorObjectType):
+    class Meta:
+        model = m.Category
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return seo_description("", root.description)
+
+    @staticmethod
+    def resolve_description(root, info):
+        return editorjs(root.description)
+
+    resolve_description_json = resolve_description
+
+    @staticmethod
+    def resolve_parent(root, info):
+        return loader(info, dl.CategoryByIdLoader).load(root.parent_id) if root.parent_id else None
+
+    @staticmethod
+    def resolve_level(root, info):
+        return root.level
+
+    @staticmethod
+    def resolve_updated_at(root, info):
+        return root.updated_at
+
+    @staticmethod
+    def resolve_background_image(root, info, size=None, format=None):
+        return image(absolute_url(info, root.background_image.url), root.name) if root.background_image else None
+
+    @staticmethod
+    def resolve_children(root, info, **kwargs):
+        from ..core.connection import paginate
+
+        return loader(info, dl.ChildrenByCategoryIdLoader).load(root.pk).then(
+            lambda children: paginate(children, name="children", **kwargs))
+
+    @staticmethod
+    def resolve_ancestors(root, info, **kwargs):
+        from ..core.connection import paginate
+
+        ancestors, node = [], root
+        while node.parent_id:
+            node = m.Category.objects.get(pk=node.parent_id)
+            ancestors.append(node)
+        return paginate(ancestors, name="ancestors", **kwargs)
+
+    @staticmethod
+    def resolve_products(root, info, channel=None, **kwargs):
+        from .schema import products_connection
+
+        return products_connection(info, channel=channel, name="products", category=root, **kwargs)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return _translation("CategoryTranslation", root, language_code, name=root.name_en or None,
+                            description=editorjs(root.description_en), descriptionJson=editorjs(root.description_en))
+
+
+class Collection(SaleorObjectType):
+    class Meta:
+        model = m.Collection
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return seo_description("", root.description)
+
+    @staticmethod
+    def resolve_description(root, info):
+        return editorjs(root.description)
+
+    resolve_description_json = resolve_description
+
+    @staticmethod
+    def resolve_channel(root, info):
+        channel = current_channel(info)
+        return channel.slug if channel else None
+
+    @staticmethod
+    def resolve_background_image(root, info, size=None, format=None):
+        return image(absolute_url(info, root.background_image.url), root.name) if root.background_image else None
+
+    @staticmethod
+    def resolve_products(root, info, **kwargs):
+        from .schema import products_connection
+
+        return products_connection(info, channel=None, name="products", collection=root, **kwargs)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return _translation("CollectionTranslation", root, language_code, name=root.name_en or None,
+                            description=editorjs(root.description_en), descriptionJson=editorjs(root.description_en))
+
+    @staticmethod
+    def resolve_channel_listings(root, info):
+        return None
+
+
+_INPUT_TYPES = {
+    "dropdown": "DROPDOWN", "multiselect": "MULTISELECT", "numeric": "NUMERIC", "boolean": "BOOLEAN",
+    "plain-text": "PLAIN_TEXT",
+}
+
+
+class Attribute(SaleorObjectType):
+    class Meta:
+        model = m.Attribute
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_input_type(root, info):
+        return _INPUT_TYPES.get(root.input_type, "DROPDOWN")
+
+    @staticmethod
+    def resolve_type(root, info):
+        return "PRODUCT_TYPE"
+
+    @staticmethod
+    def resolve_unit(root, info):
+        return None
+
+    @staticmethod
+    def resolve_visible_in_storefront(root, info):
+        return root.visible_in_storefront
+
+    @staticmethod
+    def resolve_filterable_in_storefront(root, info):
+        return root.filterable_in_storefront
+
+    @staticmethod
+    def resolve_storefront_search_position(root, info):
+        return root.sort_order
+
+    @staticmethod
+    def resolve_with_choices(root, info):
+        return root.input_type in ("dropdown", "multiselect")
+
+    @staticmethod
+    def resolve_choices(root, info, **kwargs):
+        from ..core.connection import paginate
+
+        return loader(info, dl.AttributeValuesByAttributeIdLoader).load(root.pk).then(
+            lambda values: paginate(values, name="choices", **kwargs))
+
+    @staticmethod
+    def resolve_product_types(root, info, **kwargs):
+        from ..core.connection import paginate
+
+        return paginate(root.product_types.all().order_by("slug"), name="productTypes", **kwargs)
+
+    @staticmethod
+    def resolve_product_variant_types(root, info, **kwargs):
+        from ..core.connection import paginate
+
+        return paginate([], name="productVariantTypes", **kwargs)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        if not (is_english(language_code) and root.name_en):
+            return None
+        return {"__typename": "AttributeTranslation", "id": root.pk, "name": root.name_en,
+                "language": language_display(str(language_code))}
+
+
+class AttributeValue(SaleorObjectType):
+    class Meta:
+        model = m.AttributeValue
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_value(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_plain_text(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_input_type(root, info):
+        return loader(info, dl.AttributeByIdLoader).load(root.attribute_id).then(
+            lambda attribute: _INPUT_TYPES.get(attribute.input_type, "DROPDOWN"))
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        if not (is_english(language_code) and root.name_en):
+            return None
+        return {"__typename": "AttributeValueTranslation", "id": root.pk, "name": root.name_en,
+                "language": language_display(str(language_code))}
