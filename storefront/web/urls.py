@@ -1,4 +1,40 @@
 from django.urls import path
 
+from .views import account, cart, catalog, checkout, legal
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", catalog.home, name="home"),
+    path("danh-muc/<slug:slug>/", catalog.category, name="category"),
+    path("bo-suu-tap/<slug:slug>/", catalog.collection, name="collection"),
+    path("tim-kiem/", catalog.search, name="search"),
+    path("tim-kiem/goi-y/", catalog.search_suggest, name="search_suggest"),
+    path("san-pham/<slug:slug>/", catalog.product_detail, name="product"),
+    path("hop-tac-xa/", catalog.cooperatives, name="cooperatives"),
+    path("hop-tac-xa/<slug:slug>/", catalog.cooperative_store, name="cooperative"),
+    path("gio-hang/", cart.cart_detail, name="cart"),
+    path("gio-hang/them/", cart.cart_add, name="cart_add"),
+    path("gio-hang/sua/", cart.cart_update, name="cart_update"),
+    path("gio-hang/xoa/", cart.cart_remove, name="cart_remove"),
+    path("thanh-toan/", checkout.checkout_address, name="checkout"),
+    path("thanh-toan/giao-hang/", checkout.checkout_delivery, name="checkout_delivery"),
+    path("dia-chi/xa-phuong/", checkout.communes, name="communes"),
+    path("don-hang/<uuid:token>/", checkout.order_status, name="order"),
+    path("don-hang/<uuid:token>/xac-nhan/", checkout.order_confirmation, name="order_confirmation"),
+    path("don-hang/<uuid:token>/vietqr.png", checkout.order_qr_png, name="order_qr"),
+    path("tai-khoan/", account.account_home, name="account"),
+    path("tai-khoan/dang-ky/", account.register, name="register"),
+    path("tai-khoan/dang-nhap/", account.login_view, name="login"),
+    path("tai-khoan/dang-xuat/", account.logout_view, name="logout"),
+    path("tai-khoan/don-hang/", account.order_history, name="order_history"),
+    path("tai-khoan/don-hang/<int:number>/huy/", account.order_cancel_view, name="order_cancel"),
+    path("tai-khoan/dia-chi/", account.address_book, name="address_book"),
+    path("tai-khoan/dia-chi/<int:address_id>/xoa/", account.address_delete, name="address_delete"),
+    path("tai-khoan/quen-mat-khau/", account.PasswordReset.as_view(), name="password_reset"),
+    path("tai-khoan/quen-mat-khau/da-gui/", account.PasswordResetDone.as_view(), name="password_reset_done"),
+    path("tai-khoan/dat-lai/<uidb64>/<token>/", account.PasswordResetConfirm.as_view(),
+         name="password_reset_confirm"),
+    path("tai-khoan/dat-lai/xong/", account.PasswordResetComplete.as_view(), name="password_reset_complete"),
+    path("dieu-khoan/", legal.terms, name="terms"),
+    path("bao-ve-du-lieu/", legal.privacy, name="privacy"),
+]

@@ -1,0 +1,145 @@
+"""Forms of the cooperative dashboard and the program staff pages (shape only; rules are the services')."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from storefront.cooperative.models import Certification, Cooperative
+from storefront.core.models import Province
+from storefront.product.models import Category
+from storefront.product.standards import STANDARDS
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Tên sản phẩm"), max_length=250)
+    name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=250, required=False)
+    category = forms.ModelChoiceField(label=_("Danh mục"), queryset=Category.objects.order_by("level", "sort_order",
+                                                                                              "name"))
+    unit_label = forms.CharField(label=_("Đơn vị bán"), max_length=64, required=False,
+                                 help_text=_("Ví dụ: túi 5 kg, hộp 500 g"))
+    net_quantity = forms.DecimalField(label=_("Khối lượng tịnh"), required=False, min_value=0, decimal_places=3)
+    net_unit = forms.CharField(label=_("Đơn vị khối lượng"), max_length=16, required=False, help_text=_("kg, g, l, ml"))
+    weight_g = forms.IntegerField(label=_("Khối lượng khi gửi (gam)"), required=False, min_value=0)
+    origin_province = forms.ModelChoiceField(label=_("Xuất xứ (tỉnh/thành)"), queryset=Province.objects.all(),
+                                             required=False)
+    standards = forms.MultipleChoiceField(label=_("Tiêu chuẩn"), required=False, widget=forms.CheckboxSelectMultiple,
+                                          choices=[(s, s) for s in STANDARDS])
+    ocop_stars = forms.TypedChoiceField(label=_("Số sao OCOP"), required=False, coerce=int, empty_value=None,
+                                        choices=[("", "—"), (3, "3"), (4, "4"), (5, "5")])
+    shelf_life_days = forms.IntegerField(label=_("Hạn sử dụng (ngày)"), required=False, min_value=0)
+    perishable = forms.BooleanField(label=_("Hàng tươi, dễ hỏng"), required=False)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description_en = forms.CharField(label=_("Mô tả tiếng Anh"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+    def product_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for key in ("sku", "price", "stock"):
+            data.pop(key, None)
+        return data
+
+
+class NewProductForm(ProductForm):
+    sku = forms.CharField(label=_("Mã SKU"), max_length=255, help_text=_("Chữ không dấu, số, dấu - _ . /"))
+    price = forms.IntegerField(label=_("Giá bán (₫)"), min_value=1)
+    stock = forms.IntegerField(label=_("Số lượng trong kho"), min_value=0, initial=0)
+
+
+class VariantForm(forms.Form):
+    sku = forms.CharField(label=_("Mã SKU"), max_length=255)
+    name = forms.CharField(label=_("Tên loại"), max_length=255, required=False, help_text=_("Ví dụ: túi 2 kg"))
+    price = forms.IntegerField(label=_("Giá bán (₫)"), min_value=1)
+    compare_at_price = forms.IntegerField(label=_("Giá gốc (₫)"), min_value=1, required=False)
+    weight_g = forms.IntegerField(label=_("Khối lượng (gam)"), min_value=0, required=False)
+
+
+class MediaUploadForm(forms.Form):
+    image = forms.FileField(label=_("Ảnh sản phẩm"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+                            help_text=_("JPEG, PNG hoặc WebP, tối đa 10 MB."))
+    alt = forms.CharField(label=_("Mô tả ảnh (cho người khiếm thị)"), max_length=250, required=False)
+
+
+class ShipForm(forms.Form):
+    tracking_number = forms.CharField(label=_("Mã vận đơn"), max_length=255)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=1000)
+
+
+class CooperativeProfileForm(forms.Form):
+    name = forms.CharField(label=_("Tên hợp tác xã"), max_length=255)
+    kind = forms.ChoiceField(label=_("Loại hình"), choices=Cooperative.Kind.choices)
+    province = forms.ModelChoiceField(label=_("Tỉnh/thành phố"), queryset=Province.objects.all())
+    commune = forms.CharField(label=_("Xã/phường/đặc khu"), max_length=96, help_text=_("Ví dụ: Xã Kế Sách"))
+    street = forms.CharField(label=_("Địa chỉ (thôn/ấp, số nhà)"), max_length=255, required=False)
+    representative_name = forms.CharField(label=_("Người đại diện"), max_length=255)
+    representative_title = forms.CharField(label=_("Chức vụ"), max_length=128, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail"))
+    tax_code = forms.CharField(label=_("Mã số thuế / số đăng ký"), max_length=20, required=False)
+    founded_year = forms.IntegerField(label=_("Năm thành lập"), required=False, min_value=1900)
+    members_count = forms.IntegerField(label=_("Số thành viên"), required=False, min_value=0)
+    farm_area_ha = forms.DecimalField(label=_("Diện tích sản xuất (ha)"), required=False, min_value=0)
+    description = forms.CharField(label=_("Giới thiệu"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description_en = forms.CharField(label=_("Giới thiệu tiếng Anh"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    certifications = forms.MultipleChoiceField(label=_("Chứng nhận của hợp tác xã"), required=False,
+                                               widget=forms.CheckboxSelectMultiple,
+                                               choices=[c for c in Certification.Type.choices if c[0] != "OCOP"])
+
+    def profile_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["certifications"] = [{"type": t} for t in data.pop("certifications", [])]
+        return data
+
+
+class PaymentReceivedForm(forms.Form):
+    amount = forms.IntegerField(label=_("Số tiền nhận (₫)"), min_value=1)
+    reference = forms.CharField(label=_("Mã giao dịch ngân hàng"), max_length=255, required=False)
+
+
+class PayoutForm(forms.Form):
+    amount = forms.IntegerField(label=_("Số tiền chi trả (₫)"), min_value=1)
+    reference = forms.CharField(label=_("Mã chuyển khoản"), max_length=255)
+    note = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
+
+
+class ComboForm(forms.Form):
+    cooperative = forms.ModelChoiceField(label=_("Hợp tác xã đứng bán"), queryset=Cooperative.objects.filter(
+        status=Cooperative.Status.APPROVED))
+    name = forms.CharField(label=_("Tên combo"), max_length=250)
+    category = forms.ModelChoiceField(label=_("Danh mục"), queryset=Category.objects.all())
+    price = forms.IntegerField(label=_("Giá combo (₫)"), min_value=1)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    components = forms.CharField(
+        label=_("Thành phần"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một thành phần: mã SKU và số lượng, ví dụ “ST25-5KG 2”."))
+    publish = forms.BooleanField(label=_("Đăng bán ngay"), required=False, initial=True)
+
+    def clean_components(self):
+        parts = []
+        for number, line in enumerate(self.cleaned_data["components"].splitlines(), start=1):
+            words = line.split()
+            if not words:
+                continue
+            if len(words) != 2 or not words[1].isdigit():
+                raise forms.ValidationError(_("Dòng %(n)s: cần “SKU số_lượng”.") % {"n": number})
+            parts.append((words[0], int(words[1])))
+        if not parts:
+            raise forms.ValidationError(_("Combo cần ít nhất một thành phần."))
+        return parts
+
+
+class CollectionForm(forms.Form):
+    name = forms.CharField(label=_("Tên bộ sưu tập"), max_length=250)
+    name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=250, required=False)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    is_featured = forms.BooleanField(label=_("Hiện trên trang chủ"), required=False)
+    sort_order = forms.IntegerField(label=_("Thứ tự"), required=False, initial=0)
+    products = forms.CharField(label=_("Sản phẩm (đường dẫn, mỗi dòng một)"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 4}))
+
+    def product_slugs(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("products", "").splitlines() if line.strip()]

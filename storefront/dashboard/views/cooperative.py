@@ -1,0 +1,375 @@
+"""Pages of a cooperative's staff: overview, products (with variants, stock, photos), orders,
+store profile, and registering a new cooperative."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from storefront.cooperative.selectors import cooperatives_for_actor
+from storefront.cooperative.services import cooperative_register, cooperative_update_profile
+from storefront.core.permissions import is_program_staff
+from storefront.order.models import Fulfillment
+from storefront.order.selectors import fulfillments_for_cooperative
+from storefront.order.services import fulfillment_cancel, fulfillment_pack, fulfillment_ship
+from storefront.product.models import Product, ProductMedia, ProductVariant
+from storefront.product.selectors import products_for_cooperative, thumbnail_url
+from storefront.product.services import (product_channel_listing_update, product_create, product_media_create,
+                                         product_media_delete, product_media_reorder, product_update,
+                                         variant_channel_listing_update, variant_create, variant_stocks_update,
+                                         variant_update)
+from storefront.warehouse.models import Stock
+from storefront.web.channel import current_channel
+from storefront.web.errors import add_service_errors, flat_messages
+
+from ..access import cooperative_page, refuse_other_cooperative
+from ..forms import (CooperativeProfileForm, MediaUploadForm, NewProductForm, ProductForm, ReasonForm, ShipForm,
+                     VariantForm)
+
+LOW_STOCK_THRESHOLD = 5
+OPEN_STATUSES = (Fulfillment.Status.UNFULFILLED, Fulfillment.Status.PACKED)
+
+
+@login_required
+def home(request):
+    """Program staff go to their pages; a member of one cooperative goes straight to it."""
+    cooperatives = list(cooperatives_for_actor(request.user)[:50])
+    if not is_program_staff(request.user) and len(cooperatives) == 1:
+        return redirect("dashboard:overview", coop_id=cooperatives[0].pk)
+    return render(request, "dashboard/home.html", {"cooperatives": cooperatives})
+
+
+@cooperative_page
+def overview(request, cooperative):
+    fulfillments = fulfillments_for_cooperative(actor=request.user, cooperative=cooperative)
+    week_ago = timezone.now() - timedelta(days=7)
+    low_stock = (Stock.objects.filter(warehouse__cooperative=cooperative, product_variant__track_inventory=True)
+                 .annotate(free=F("quantity") - F("quantity_allocated"))
+                 .filter(free__lte=LOW_STOCK_THRESHOLD)
+                 .select_related("product_variant__product", "warehouse").order_by("free", "pk")[:20])
+    return render(request, "dashboard/overview.html", {
+        "cooperative": cooperative,
+        "to_fulfil": fulfillments.filter(status__in=OPEN_STATUSES).select_related("order").order_by("created_at")[:20],
+        "low_stock": low_stock,
+        "week_sales": fulfillments.filter(created_at__gte=week_ago).exclude(status=Fulfillment.Status.CANCELED)
+        .aggregate(total=Sum("subtotal_amount"))["total"] or 0,
+        "low_stock_threshold": LOW_STOCK_THRESHOLD,
+    })
+
+
+# --- products ------------------------------------------------------------------------------------
+
+
+@cooperative_page
+def products(request, cooperative):
+    channel = current_channel(request)
+    rows = list(products_for_cooperative(actor=request.user, cooperative=cooperative).prefetch_related("media"))
+    for product in rows:
+        product.listing = next((l for l in product.channel_listings.all() if l.channel_id == channel.pk), None)
+    return render(request, "dashboard/products.html", {"cooperative": cooperative, "products": rows})
+
+
+@cooperative_page
+@require_http_methods(["GET", "POST"])
+def product_new(request, cooperative):
+    channel = current_channel(request)
+    form = NewProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        warehouse = cooperative.warehouses.order_by("pk").first()
+        try:
+            # One page action, several services: all of it or nothing.
+            with transaction.atomic():
+                product = product_create(actor=request.user, cooperative=cooperative, data=form.product_data())
+                variant_create(actor=request.user, product=product, data={
+                    "sku": data["sku"], "weight_g": data.get("weight_g"),
+                    "channel_listings": [{"channel": channel, "price": data["price"]}],
+                    "stocks": [(warehouse, data["stock"])] if warehouse else [],
+                })
+        except ValidationError as exc:
+            add_service_errors(form, exc, field_map={"quantity": "stock", "stocks": "stock"})
+        else:
+            messages.success(request, _("Đã tạo sản phẩm. Thêm ảnh rồi đăng bán."))
+            return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+    return render(request, "dashboard/product_form.html", {"cooperative": cooperative, "form": form, "product": None})
+
+
+def _own_product(cooperative, product_id):
+    product = get_object_or_404(Product.objects.select_related("product_type", "category"), pk=product_id)
+    refuse_other_cooperative(product.cooperative_id, cooperative)
+    return product
+
+
+def _product_initial(product) -> dict:
+    return {
+        "name": product.name, "name_en": product.name_en, "category": product.category_id,
+        "unit_label": product.unit_label, "net_quantity": product.net_quantity, "net_unit": product.net_unit,
+        "weight_g": product.weight_g, "origin_province": product.origin_province_id,
+        "standards": product.standards, "ocop_stars": product.ocop_stars, "shelf_life_days": product.shelf_life_days,
+        "perishable": product.perishable, "description": product.description, "description_en": product.description_en,
+    }
+
+
+@cooperative_page
+@require_http_methods(["GET", "POST"])
+def product_edit(request, cooperative, product_id):
+    product = _own_product(cooperative, product_id)
+    channel = current_channel(request)
+    form = ProductForm(request.POST or None, initial=_product_initial(product))
+    if request.method == "POST" and form.is_valid():
+        try:
+            product_update(actor=request.user, product=product, data=form.product_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu sản phẩm."))
+            return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+    return render(request, "dashboard/product_form.html", {
+        "cooperative": cooperative, "form": form, "product": product,
+        **_product_extras(request, cooperative, product, channel),
+    })
+
+
+def _product_extras(request, cooperative, product, channel, *, media_form=None, variant_form=None):
+    variants = list(product.variants.order_by("sort_order", "pk").prefetch_related("stocks__warehouse",
+                                                                                    "channel_listings"))
+    warehouses = list(cooperative.warehouses.order_by("pk"))
+    for variant in variants:
+        by_warehouse = {s.warehouse_id: s for s in variant.stocks.all()}
+        variant.stock_rows = [(w, by_warehouse.get(w.pk)) for w in warehouses]
+        variant.listing = next((l for l in variant.channel_listings.all() if l.channel_id == channel.pk), None)
+    media = list(product.media.order_by("sort_order", "pk").prefetch_related("thumbnails"))
+    for item in media:
+        item.preview_url = thumbnail_url(media=item, size=128) if (item.image or item.external_url) else ""
+    listing = product.channel_listings.filter(channel=channel).first()
+    return {
+        "variants": variants, "media": media, "listing": listing,
+        "media_form": media_form or MediaUploadForm(), "variant_form": variant_form or VariantForm(),
+    }
+
+
+@cooperative_page
+@require_POST
+def product_publish(request, cooperative, product_id):
+    product = _own_product(cooperative, product_id)
+    publish = request.POST.get("publish") == "1"
+    try:
+        product_channel_listing_update(actor=request.user, product=product, channel=current_channel(request),
+                                       is_published=publish, is_available_for_purchase=publish or None)
+    except ValidationError as exc:
+        for message in flat_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đăng bán.") if publish else _("Đã ngừng bán."))
+    return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+
+
+@cooperative_page
+@require_POST
+def variant_add(request, cooperative, product_id):
+    product = _own_product(cooperative, product_id)
+    channel = current_channel(request)
+    form = VariantForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            variant_create(actor=request.user, product=product, data={
+                "sku": data["sku"], "name": data["name"], "weight_g": data["weight_g"],
+                "channel_listings": [{"channel": channel, "price": data["price"],
+                                      "compare_at_price": data["compare_at_price"]}],
+            })
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm loại sản phẩm."))
+            return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+    return render(request, "dashboard/product_form.html", {
+        "cooperative": cooperative, "form": ProductForm(initial=_product_initial(product)), "product": product,
+        **_product_extras(request, cooperative, product, channel, variant_form=form),
+    }, status=400)
+
+
+def _own_variant(cooperative, variant_id):
+    variant = get_object_or_404(ProductVariant.objects.select_related("product__product_type"), pk=variant_id)
+    refuse_other_cooperative(variant.product.cooperative_id, cooperative)
+    return variant
+
+
+@cooperative_page
+@require_POST
+def variant_save(request, cooperative, variant_id):
+    """Price and stock per warehouse of one variant, from the product page's table."""
+    variant = _own_variant(cooperative, variant_id)
+    channel = current_channel(request)
+    try:
+        with transaction.atomic():
+            if request.POST.get("name") is not None:
+                variant_update(actor=request.user, variant=variant, data={"name": request.POST.get("name", "")})
+            if request.POST.get("price"):
+                variant_channel_listing_update(actor=request.user, variant=variant, channel=channel,
+                                               price=request.POST["price"],
+                                               compare_at_price=request.POST.get("compare_at_price") or None)
+            if not variant.product.is_combo:
+                stocks = [(w, request.POST.get(f"stock-{w.pk}")) for w in cooperative.warehouses.order_by("pk")
+                          if request.POST.get(f"stock-{w.pk}") not in (None, "")]
+                if stocks:
+                    variant_stocks_update(actor=request.user, variant=variant, stocks=stocks)
+    except ValidationError as exc:
+        for message in flat_messages(exc):
+            messages.error(request, f"{variant.sku}: {message}")
+    else:
+        messages.success(request, _("Đã lưu %(sku)s.") % {"sku": variant.sku})
+    return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=variant.product_id)
+
+
+@cooperative_page
+@require_POST
+def media_upload(request, cooperative, product_id):
+    product = _own_product(cooperative, product_id)
+    form = MediaUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            product_media_create(actor=request.user, product=product, uploaded_file=form.cleaned_data["image"],
+                                 alt=form.cleaned_data["alt"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, field_map={"file": "image", "uploaded_file": "image", "media": "image"})
+        else:
+            messages.success(request, _("Đã tải ảnh lên."))
+            return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+    return render(request, "dashboard/product_form.html", {
+        "cooperative": cooperative, "form": ProductForm(initial=_product_initial(product)), "product": product,
+        **_product_extras(request, cooperative, product, current_channel(request), media_form=form),
+    }, status=400)
+
+
+@cooperative_page
+@require_POST
+def media_move(request, cooperative, product_id):
+    """Move one photo a place up or down (buttons work without a mouse)."""
+    product = _own_product(cooperative, product_id)
+    ids = list(product.media.order_by("sort_order", "pk").values_list("pk", flat=True))
+    try:
+        moved = int(request.POST.get("media", 0))
+        index = ids.index(moved)
+    except ValueError:
+        raise PermissionDenied from None
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(ids):
+        ids[index], ids[target] = ids[target], ids[index]
+        product_media_reorder(actor=request.user, product=product, media_ids=ids)
+    return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+
+
+@cooperative_page
+@require_POST
+def media_delete(request, cooperative, product_id, media_id):
+    product = _own_product(cooperative, product_id)
+    media = get_object_or_404(ProductMedia, pk=media_id, product=product)
+    product_media_delete(actor=request.user, media=media)
+    messages.success(request, _("Đã xóa ảnh."))
+    return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+
+@cooperative_page
+def orders(request, cooperative):
+    status = request.GET.get("status") or ""
+    rows = fulfillments_for_cooperative(actor=request.user, cooperative=cooperative)
+    if status in Fulfillment.Status.values:
+        rows = rows.filter(status=status)
+    rows = rows.select_related("order", "order__shipping_address").prefetch_related("lines").order_by("-created_at")
+    return render(request, "dashboard/orders.html", {
+        "cooperative": cooperative, "fulfillments": rows[:200], "status": status,
+        "statuses": Fulfillment.Status.choices, "ship_form": ShipForm(), "reason_form": ReasonForm(),
+    })
+
+
+def _own_fulfillment(cooperative, fulfillment_id):
+    fulfillment = get_object_or_404(Fulfillment.objects.select_related("order"), pk=fulfillment_id)
+    refuse_other_cooperative(fulfillment.cooperative_id, cooperative)
+    return fulfillment
+
+
+@cooperative_page
+@require_POST
+def fulfillment_action(request, cooperative, fulfillment_id, action):
+    fulfillment = _own_fulfillment(cooperative, fulfillment_id)
+    try:
+        if action == "pack":
+            fulfillment_pack(fulfillment=fulfillment, actor=request.user)
+        elif action == "ship":
+            form = ShipForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"tracking_number": _("Cần nhập mã vận đơn.")})
+            fulfillment_ship(fulfillment=fulfillment, actor=request.user,
+                             tracking_number=form.cleaned_data["tracking_number"])
+        elif action == "cancel":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"reason": _("Cần ghi lý do hủy.")})
+            fulfillment_cancel(fulfillment=fulfillment, actor=request.user, reason=form.cleaned_data["reason"])
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        for message in flat_messages(exc):
+            messages.error(request, _("Đơn #%(n)s: %(m)s") % {"n": fulfillment.order_id, "m": message})
+    else:
+        messages.success(request, _("Đã cập nhật đơn #%(n)s.") % {"n": fulfillment.order_id})
+    return redirect("dashboard:orders", coop_id=cooperative.pk)
+
+
+# --- profile and registration --------------------------------------------------------------------
+
+
+def _profile_initial(cooperative) -> dict:
+    return {
+        "name": cooperative.name, "kind": cooperative.kind, "province": cooperative.province_id,
+        "commune": cooperative.commune.name, "street": cooperative.street,
+        "representative_name": cooperative.representative_name,
+        "representative_title": cooperative.representative_title, "phone": cooperative.phone,
+        "email": cooperative.email, "tax_code": cooperative.tax_code, "founded_year": cooperative.founded_year,
+        "members_count": cooperative.members_count, "farm_area_ha": cooperative.farm_area_ha,
+        "description": cooperative.description, "description_en": cooperative.description_en,
+        "certifications": [c.type for c in cooperative.certifications.filter(product__isnull=True)],
+    }
+
+
+@cooperative_page
+@require_http_methods(["GET", "POST"])
+def profile(request, cooperative):
+    form = CooperativeProfileForm(request.POST or None, initial=_profile_initial(cooperative))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperative_update_profile(actor=request.user, cooperative=cooperative, data=form.profile_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ hợp tác xã."))
+            return redirect("dashboard:profile", coop_id=cooperative.pk)
+    return render(request, "dashboard/profile.html", {"cooperative": cooperative, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = CooperativeProfileForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperative = cooperative_register(actor=request.user, data=form.profile_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi đăng ký. Cán bộ chương trình sẽ duyệt trong 2 ngày làm việc; "
+                                        "trong lúc chờ bạn có thể chuẩn bị sản phẩm."))
+            return redirect("dashboard:overview", coop_id=cooperative.pk)
+    return render(request, "dashboard/register.html", {"form": form})

@@ -1,0 +1,106 @@
+"""Forms of the shop pages. They check shape only (required, lengths); the rules are the services'."""
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from storefront.core.models import Commune, Province
+
+
+class AddressForm(forms.Form):
+    last_name = forms.CharField(label=_("Họ"), max_length=128)
+    first_name = forms.CharField(label=_("Tên"), max_length=128)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+                            help_text=_("Ví dụ: 0912 345 678"))
+    province = forms.ModelChoiceField(label=_("Tỉnh/thành phố"), queryset=Province.objects.all(),
+                                      empty_label=_("— Chọn tỉnh/thành —"))
+    commune = forms.ChoiceField(label=_("Xã/phường/đặc khu"), choices=())
+    street_address_1 = forms.CharField(label=_("Số nhà, đường, thôn/ấp"), max_length=256)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
+        province_code = getattr(province_code, "pk", province_code)
+        choices = [("", _("— Chọn xã/phường —"))]
+        if province_code:
+            choices += list(Commune.objects.filter(province_id=province_code).values_list("code", "name"))
+        self.fields["commune"].choices = choices
+        self.fields["province"].widget.attrs.update({
+            "hx-get": reverse("web:communes"), "hx-trigger": "change", "hx-target": f"#id_{self.add_prefix('commune')}",
+            "hx-swap": "innerHTML", "hx-include": "this",
+        })
+
+    def address_data(self) -> dict:
+        """Saleor's AddressInput keys, as the address validator reads them."""
+        data = self.cleaned_data
+        commune = Commune.objects.filter(code=data["commune"], province=data["province"]).first()
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "phone": data["phone"],
+            "street_address_1": data["street_address_1"],
+            "country": "VN",
+            "country_area": data["province"].code,
+            "city": commune.code if commune else data["commune"],
+        }
+
+    # Service errors name Saleor's fields; show them on ours.
+    SERVICE_FIELDS = {"country_area": "province", "city": "commune", "city_area": "commune"}
+
+
+class CheckoutContactForm(AddressForm):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+                             help_text=_("Xác nhận đơn hàng được gửi tới địa chỉ này."))
+    field_order = ["email", "last_name", "first_name", "phone", "province", "commune", "street_address_1"]
+
+
+class ConsentFields(forms.Form):
+    consent_data = forms.BooleanField(
+        label=_("Tôi đồng ý cho HTX Market xử lý dữ liệu cá nhân của tôi để thực hiện đơn hàng, theo Chính sách bảo vệ dữ liệu cá nhân."),
+        required=True, error_messages={"required": _("Cần đồng ý xử lý dữ liệu cá nhân để đặt hàng.")})
+    consent_share = forms.BooleanField(
+        label=_("Tôi đồng ý chia sẻ tên, số điện thoại và địa chỉ giao hàng với hợp tác xã bán hàng và đơn vị vận chuyển."),
+        required=True, error_messages={"required": _("Cần đồng ý chia sẻ thông tin giao hàng để hợp tác xã gửi hàng.")})
+    consent_marketing = forms.BooleanField(label=_("Tôi muốn nhận thông tin khuyến mãi qua e-mail (không bắt buộc)."),
+                                           required=False)
+
+
+class DeliveryPaymentForm(ConsentFields):
+    shipping_method = forms.ChoiceField(label=_("Phương thức giao hàng"), widget=forms.RadioSelect)
+    payment_gateway = forms.ChoiceField(label=_("Thanh toán"), widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Ghi chú cho người bán"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["shipping_method", "payment_gateway", "note", "consent_data", "consent_share", "consent_marketing"]
+
+    def __init__(self, *args, shipping_choices=(), payment_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_method"].choices = shipping_choices
+        self.fields["payment_gateway"].choices = payment_choices
+
+
+class RegisterForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    last_name = forms.CharField(label=_("Họ"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Tên"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text=_("Ít nhất 8 ký tự, không chỉ gồm chữ số."))
+    consent_data = forms.BooleanField(
+        label=_("Tôi đồng ý cho HTX Market xử lý dữ liệu cá nhân của tôi để quản lý tài khoản và đơn hàng, theo Chính sách bảo vệ dữ liệu cá nhân."),
+        required=True, error_messages={"required": _("Cần đồng ý xử lý dữ liệu cá nhân để tạo tài khoản.")})
+    consent_marketing = forms.BooleanField(label=_("Tôi muốn nhận thông tin khuyến mãi qua e-mail (không bắt buộc)."),
+                                           required=False)
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email",
+                                                                                 "autofocus": True}))
+    password = forms.CharField(label=_("Mật khẩu"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class CancelOrderForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), max_length=500, required=False)

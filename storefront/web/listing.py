@@ -1,0 +1,106 @@
+"""Product lists for the shop pages: the filter form read from the query string, pagination, and
+the data each product card needs, in a fixed number of queries whatever the page size.
+
+What a shopper may see and how filters match is `storefront.product.selectors.products_filter`;
+this module turns the query string into its arguments and batches the stock state of a page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+
+from storefront.core.models import Province
+from storefront.product.selectors import products_filter, thumbnail_url
+from storefront.product.standards import OCOP, STANDARDS
+from storefront.warehouse.selectors import variants_quantity_available
+
+PAGE_SIZES = (12, 24, 48)
+DEFAULT_PAGE_SIZE = 24
+CARD_IMAGE_SIZE = 256
+
+SORTS = [
+    ("-created", _("Mới nhất")),
+    ("price", _("Giá thấp đến cao")),
+    ("-price", _("Giá cao đến thấp")),
+    ("name", _("Tên A–Z")),
+]
+
+
+class ListingFilterForm(forms.Form):
+    min_price = forms.IntegerField(label=_("Giá từ (₫)"), required=False, min_value=0)
+    max_price = forms.IntegerField(label=_("Giá đến (₫)"), required=False, min_value=0)
+    standard = forms.ChoiceField(label=_("Tiêu chuẩn"), required=False,
+                                 choices=[("", _("Tất cả"))] + [(s, s) for s in STANDARDS])
+    province = forms.ModelChoiceField(label=_("Tỉnh/thành xuất xứ"), required=False,
+                                      queryset=Province.objects.all(), empty_label=_("Tất cả"))
+    in_stock = forms.BooleanField(label=_("Chỉ hàng còn"), required=False)
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
+    per_page = forms.TypedChoiceField(label=_("Mỗi trang"), required=False, coerce=int,
+                                      choices=[(n, n) for n in PAGE_SIZES], empty_value=DEFAULT_PAGE_SIZE)
+
+
+def filter_arguments(data: dict) -> dict:
+    """`products_filter` keyword arguments for the cleaned form data."""
+    arguments: dict = {
+        "price_min": data.get("min_price"),
+        "price_max": data.get("max_price"),
+        "province": data.get("province"),
+        "in_stock": True if data.get("in_stock") else None,
+        "sort": data.get("sort") or None,
+    }
+    standard = data.get("standard")
+    if standard == OCOP:
+        arguments["ocop_stars_min"] = 1
+    elif standard:
+        arguments["standards"] = [standard]
+    return arguments
+
+
+@dataclass
+class Card:
+    product: object
+    price: int | None
+    variant: object | None
+    available: int
+    image_url: str
+    image_alt: str
+
+    @property
+    def in_stock(self) -> bool:
+        return self.available > 0
+
+
+def cards_for(products, *, size: int = CARD_IMAGE_SIZE) -> list[Card]:
+    """Card data for products fetched through `products_filter` (its prefetches), plus one
+    batched availability lookup."""
+    products = list(products)
+    first_variant = {p.pk: next(iter(p.variants.all()), None) for p in products}
+    availability = variants_quantity_available(
+        variant_ids=[v.pk for v in first_variant.values() if v is not None])
+    cards = []
+    for product in products:
+        variant = first_variant[product.pk]
+        media = next(iter(product.media.all()), None)
+        cards.append(Card(
+            product=product,
+            price=getattr(product, "price_amount", None),
+            variant=variant,
+            available=availability.get(variant.pk, 0) if variant else 0,
+            image_url=thumbnail_url(media=media, size=size) if media else "",
+            image_alt=(media.alt or product.name) if media else product.name,
+        ))
+    return cards
+
+
+def listing_page(*, channel, actor, params, page_number, **scope):
+    """(form, page, cards) for a filtered, sorted, paginated product list; `scope` narrows it
+    (category=, collection=, cooperative=, query=)."""
+    form = ListingFilterForm(params or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    queryset = products_filter(channel=channel, actor=actor, **scope, **filter_arguments(data))
+    per_page = data.get("per_page") or DEFAULT_PAGE_SIZE
+    page = Paginator(queryset, per_page).get_page(page_number)
+    return form, page, cards_for(page.object_list)

@@ -1,0 +1,71 @@
+"""Template helpers shared by the shop and the dashboard: money, localized fields, phone numbers."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+from storefront.core.money import format_vnd
+from storefront.core.phone import format_vn_phone
+
+register = template.Library()
+
+
+@register.filter
+def vnd(amount) -> str:
+    """`1200000|vnd` -> `1.200.000 ₫`; empty for a missing price."""
+    if amount is None or amount == "":
+        return ""
+    return format_vnd(int(amount))
+
+
+@register.filter
+def localized(obj, field: str) -> str:
+    """The English twin (`name_en`) on English pages when it is filled, else the Vietnamese field."""
+    if obj is None:
+        return ""
+    if (get_language() or "vi").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")
+
+
+@register.filter
+def phone(value: str) -> str:
+    return format_vn_phone(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some keys replaced (None or "" drops a key); for pagers and sorts."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(list(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag
+def operator(key: str) -> str:
+    return settings.OPERATOR.get(key, "")
+
+
+@register.filter
+def uses_dashboard(user) -> bool:
+    from storefront.core.permissions import is_cooperative_staff, is_program_staff
+
+    return is_program_staff(user) or is_cooperative_staff(user)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`dict|get_item:key` (keys compared as strings, as form posts give them)."""
+    if not mapping:
+        return ()
+    return mapping.get(str(key), ())

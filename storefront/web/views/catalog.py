@@ -1,0 +1,136 @@
+"""Shop pages that show the catalog: home, category, collection, search, product, cooperative store."""
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_selling
+from storefront.product.models import ProductMedia, ProductType
+from storefront.product.selectors import (categories_tree, category_by_slug, collection_by_slug,
+                                          collections_featured, combo_components, product_by_slug, products_filter,
+                                          variant_prices)
+from storefront.warehouse.selectors import variants_quantity_available
+
+from ..channel import current_channel
+from ..listing import cards_for, listing_page
+
+HOME_SECTION_SIZE = 8
+SUGGESTION_COUNT = 8
+
+
+def _listing(request, **scope):
+    return listing_page(channel=current_channel(request), actor=request.user, params=request.GET,
+                        page_number=request.GET.get("page"), **scope)
+
+
+@require_GET
+def home(request):
+    channel = current_channel(request)
+    latest = products_filter(channel=channel, actor=request.user, sort="-created")
+    combo = ProductType.Kind.COMBO
+    return render(request, "web/home.html", {
+        "combo_cards": cards_for(latest.filter(product_type__kind=combo)[:HOME_SECTION_SIZE]),
+        "new_cards": cards_for(latest.exclude(product_type__kind=combo)[:HOME_SECTION_SIZE]),
+        "categories": categories_tree(),
+        "cooperatives": cooperatives_selling().select_related("province")[:HOME_SECTION_SIZE],
+        "featured_collections": collections_featured(channel=channel).order_by("sort_order", "pk")[:6],
+    })
+
+
+@require_GET
+def category(request, slug):
+    node = category_by_slug(slug)
+    if node is None:
+        raise Http404
+    form, page, cards = _listing(request, category=node)
+    return render(request, "web/listing.html", {
+        "heading_object": node, "form": form, "page": page, "cards": cards,
+        "subcategories": node.children.all(), "breadcrumb_parent": node.parent,
+    })
+
+
+@require_GET
+def collection(request, slug):
+    node = collection_by_slug(slug=slug, channel=current_channel(request), actor=request.user)
+    if node is None:
+        raise Http404
+    form, page, cards = _listing(request, collection=node)
+    return render(request, "web/listing.html", {"heading_object": node, "form": form, "page": page, "cards": cards})
+
+
+@require_GET
+def search(request):
+    query = (request.GET.get("q") or "").strip()[:100]
+    form, page, cards = _listing(request, query=query)
+    return render(request, "web/search.html", {"query": query, "form": form, "page": page, "cards": cards})
+
+
+@require_GET
+def search_suggest(request):
+    """Suggestions as the shopper types (htmx swaps this fragment under the search box)."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    products = []
+    if len(query) >= 2:
+        products = list(products_filter(channel=current_channel(request), actor=request.user, query=query)
+                        [:SUGGESTION_COUNT])
+    return render(request, "web/_suggestions.html", {"query": query, "products": products})
+
+
+@require_GET
+def product_detail(request, slug):
+    channel = current_channel(request)
+    product = product_by_slug(slug=slug, channel=channel, actor=request.user)
+    if product is None:
+        raise Http404
+    variants = list(product.variants.all())
+    variant_ids = [v.pk for v in variants]
+    prices = variant_prices(variant_ids=variant_ids, channel=channel)
+    available = variants_quantity_available(variant_ids=variant_ids)
+    for variant in variants:
+        price = prices.get(variant.pk)
+        variant.price = price.price if price else None
+        variant.compare_at = price.compare_at if price and price.is_discounted else None
+        variant.available = available.get(variant.pk, 0)
+    selected = _selected_variant(variants, request.GET.get("variant"))
+    media = [m for m in product.media.all() if m.type == ProductMedia.Type.IMAGE and m.image]
+    coop = product.cooperative
+    return render(request, "web/product.html", {
+        "product": product,
+        "variants": variants,
+        "selected": selected,
+        "media": media,
+        "cooperative": coop,
+        "certifications": list(product.certifications.all()) + list(coop.certifications.filter(product=None)),
+        "combo_components": (combo_components(variant_ids=[selected.pk]).get(selected.pk, [])
+                             if selected and product.is_combo else []),
+        "attributes": [a for a in product.attributes.all() if a.attribute.visible_in_storefront],
+    })
+
+
+def _selected_variant(variants, wanted):
+    for variant in variants:
+        if str(variant.pk) == str(wanted):
+            return variant
+    in_stock = [v for v in variants if v.available > 0]
+    return (in_stock or variants or [None])[0]
+
+
+@require_GET
+def cooperatives(request):
+    return render(request, "web/cooperatives.html", {
+        "cooperatives": cooperatives_selling().select_related("province", "commune"),
+    })
+
+
+@require_GET
+def cooperative_store(request, slug):
+    coop = cooperative_by_slug(slug, actor=request.user)
+    if coop is None:
+        raise Http404
+    form, page, cards = _listing(request, cooperative=coop)
+    return render(request, "web/cooperative.html", {
+        "cooperative": coop,
+        "certifications": coop.certifications.all(),  # the selector prefetches the cooperative's own
+        "form": form, "page": page, "cards": cards,
+    })
