@@ -137,7 +137,8 @@ class SandboxApp:
         try:
             params, files = read_params(environ, self.config.max_body_bytes)
         except BadBody as exc:
-            self._drain(environ)
+            if str(exc) == "SIZE_TOO_LARGE":  # the body was not read: drain it so the client sees our answer
+                self._drain(environ)
             err = (business("SIZE_TOO_LARGE", "The request body is too large.") if str(exc) == "SIZE_TOO_LARGE"
                    else ApiError(43, "isv.invalid-request", f"Malformed request: {exc}"))
             self.stats.record(method, str(err.code))

@@ -65,7 +65,7 @@ def layout(app: "SandboxApp", title: str, content: str, query: str = "") -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} | Vietnam Agri B2B (sandbox)</title><style>{CSS}</style></head><body>"
         f'<header><a class="brand" href="/">Vietnam Agri B2B</a>'
-        f'<form action="/search" method="get" role="search"><input name="q" value="{escape(query)}" '
+        f'<form action="/search" method="get" role="search"><input type="search" name="q" value="{escape(query)}" '
         f'placeholder="Search products, e.g. jasmine rice" aria-label="Search products">'
         f'<button type="submit">Search</button></form><span class="muted" style="color:#cfe">Sandbox catalog'
         f"</span></header><nav class=\"cats\">{nav}</nav><main>{content}</main>"
