@@ -282,14 +282,22 @@ class _Engine:
 
     # -- recovery of unconfirmed adds ------------------------------------------------------------------
     def _recover(self, listings: list[Listing], report: SyncReport) -> None:
-        settle = timedelta(seconds=self.catalog.read_timeout + 5)
+        # An add that timed out may still be running on the platform: only after this long is "not found"
+        # proof that it never happened.
+        settle = timedelta(seconds=_setting("SETTLE_SECONDS", self.catalog.read_timeout + 5))
         skew = timedelta(minutes=_setting("CLOCK_SKEW_MINUTES", 10))
         since = min(lst.add_started_at or self.now for lst in listings) - skew
         wanted = {lst.model_number: lst for lst in listings}
         found: dict[str, list] = defaultdict(list)
-        for brief in self.catalog.iter_products(modified_from=since):
-            if brief.red_model in wanted:
-                found[brief.red_model].append(brief)
+        try:
+            for brief in self.catalog.iter_products(modified_from=since):
+                if brief.red_model in wanted:
+                    found[brief.red_model].append(brief)
+        except RetryableError as exc:
+            # Without a complete lookup nothing may be re-added: these wait for the next run.
+            log.warning("lookup of %d unconfirmed adds failed: %s", len(wanted), exc)
+            report.counts["deferred"] += len(wanted)
+            return
         for model, lst in wanted.items():
             matches = sorted(found.get(model, []), key=lambda b: b.id)
             if matches:
