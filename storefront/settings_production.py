@@ -159,8 +159,10 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"},
+            "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+            # ISO 8601 in UTC, whatever TIME_ZONE the shop displays in.
+            "timestamp": True,
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},

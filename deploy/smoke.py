@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+"""Production smoke run: start the shop the production way, use it like a shopper and an API
+client, export to the sandbox B2B catalog, stop everything and report. Exit status 0 only when
+every step passed; a step that could not run is a failure and says why.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/htx REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python deploy/smoke.py [--keep]
+
+The stack (deploy/localstack.py): a fresh PostgreSQL database, migrate + seed_demo + collectstatic
+with storefront.settings_production as they are, gunicorn with several workers, a Celery worker,
+Celery beat, the sandbox catalog, nginx in front with a self-signed certificate. The shopper talks
+HTTPS to nginx and verifies that certificate.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+import traceback
+import urllib.parse
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from localstack import LocalStack, StackError  # noqa: E402
+
+import requests  # noqa: E402
+
+CHANNEL = os.environ.get("SMOKE_CHANNEL", "")
+
+
+# --- a small HTML form reader, so the shopper submits what the page really offers -----------------
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: dict  # name -> list of (value, kind, checked/selected, extra)
+
+    def defaults(self) -> dict:
+        data: dict = {}
+        for name, entries in self.fields.items():
+            for value, kind, on, _ in entries:
+                if kind in ("checkbox", "radio"):
+                    if on:
+                        data.setdefault(name, value)
+                elif kind == "option":
+                    if on or name not in data:
+                        data[name] = value
+                elif kind not in ("submit", "button", "image", "file"):
+                    data.setdefault(name, value)
+        return data
+
+    def choices(self, name: str) -> list[str]:
+        return [value for value, kind, _, _ in self.fields.get(name, []) if kind in ("radio", "option") and value]
+
+
+class FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[Form] = []
+        self.links: list[str] = []
+        self._form: Form | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "form":
+            self._form = Form(a.get("action", ""), a.get("method", "get").lower(), {})
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            value = a.get("value", "on" if kind in ("checkbox", "radio") else "")
+            self._form.fields.setdefault(a["name"], []).append((value, kind, "checked" in a, a))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self._form.fields.setdefault(self._select, [])
+        elif tag == "option" and self._select:
+            self._form.fields[self._select].append((a.get("value", ""), "option", "selected" in a, a))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self._form.fields.setdefault(self._textarea, []).append(("", "textarea", False, a))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def parse(html: str) -> FormParser:
+    parser = FormParser()
+    parser.feed(html)
+    return parser
+
+
+# --- the run ---------------------------------------------------------------------------------------
+@dataclass
+class Step:
+    name: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+class Smoke:
+    def __init__(self, stack: LocalStack):
+        self.stack = stack
+        self.steps: list[Step] = []
+
+    def step(self, name: str, func) -> bool:
+        started = time.monotonic()
+        try:
+            detail = func() or ""
+            ok = True
+        except Exception as exc:  # every failure is reported, the run goes on to the next step
+            ok = False
+            detail = f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, (AssertionError, StackError)):
+                detail += "\n" + "".join(traceback.format_exception(exc)[-3:])
+        elapsed = time.monotonic() - started
+        self.steps.append(Step(name, ok, detail, elapsed))
+        print(f"[{'PASS' if ok else 'FAIL'}] {name} ({elapsed:.1f}s){': ' + detail if detail else ''}", flush=True)
+        return ok
+
+    # A browser-like session: verifies our certificate, keeps cookies, sends Referer/Origin on
+    # posts (Django's CSRF check over HTTPS insists on one of them).
+    def session(self) -> requests.Session:
+        sess = requests.Session()
+        sess.verify = str(self.stack.cert_path)
+        sess.headers["User-Agent"] = "htx-smoke/1.0"
+        sess.headers["Accept-Language"] = "vi"
+        return sess
+
+    def url(self, path: str) -> str:
+        return urllib.parse.urljoin(self.stack.base_url + "/", path)
+
+    def submit(self, sess: requests.Session, page_url: str, form: Form, data: dict) -> requests.Response:
+        target = urllib.parse.urljoin(page_url, form.action or page_url)
+        headers = {"Referer": page_url, "Origin": self.stack.base_url}
+        if form.method == "post":
+            return sess.post(target, data=data, headers=headers, timeout=30)
+        return sess.get(target, params=data, headers=headers, timeout=30)
+
+    # --- checks -----------------------------------------------------------------------------------
+    def check_health(self) -> str:
+        resp = requests.get(self.url("/healthz"), verify=str(self.stack.cert_path), timeout=10)
+        body = resp.json()
+        assert resp.status_code == 200 and body.get("status") == "ok", f"{resp.status_code} {body}"
+        return json.dumps(body, ensure_ascii=False)
+
+    def check_processes(self) -> str:
+        alive = self.stack.alive()
+        assert all(alive.values()), f"not running: {[n for n, a in alive.items() if not a]}"
+        master = self.stack.procs["web"].pid
+        children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == master]
+        assert len(children) >= self.stack.web_workers, f"gunicorn has {len(children)} workers"
+        return f"gunicorn master {master} with {len(children)} workers; worker, beat, sandbox, nginx running"
+
+    def check_https_front(self) -> str:
+        resp = requests.get(f"{self.stack.http_url}/", allow_redirects=False, timeout=10)
+        assert resp.status_code == 301 and resp.headers["Location"].startswith("https://"), \
+            f"plain HTTP answered {resp.status_code} {resp.headers.get('Location')}"
+        sess = self.session()
+        home = sess.get(self.url("/"), timeout=30)
+        assert home.status_code == 200, f"home page {home.status_code}"
+        hsts = home.headers.get("Strict-Transport-Security", "")
+        assert "max-age=" in hsts, f"no HSTS on the home page: {dict(home.headers)}"
+        for header in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+            assert header in home.headers, f"home page lacks {header}"
+        manifest = json.loads((self.stack.workdir / "static" / "staticfiles.json").read_text())
+        name, hashed = next((k, v) for k, v in manifest["paths"].items() if k.endswith(".css"))
+        static = sess.get(self.url(f"/static/{hashed}"), timeout=10, headers={"Accept-Encoding": "gzip"})
+        assert static.status_code == 200, f"static {hashed}: {static.status_code}"
+        assert "max-age" in static.headers.get("Cache-Control", ""), f"static not cacheable: {static.headers}"
+        assert static.headers.get("Content-Encoding") == "gzip" or len(static.content) < 512, "static not gzipped"
+        assert "Strict-Transport-Security" in static.headers, "static lacks HSTS"
+        big = sess.post(self.url("/graphql/"), data=b"x" * (14 * 1024 * 1024),
+                        headers={"Content-Type": "application/json"}, timeout=30)
+        assert big.status_code == 413, f"a 14 MiB body got {big.status_code}, not nginx's 413"
+        return f"HTTP→HTTPS 301, HSTS {hsts!r}, /static/{hashed} cached+gzip, 14 MiB body refused (413)"
+
+    def check_secure_cookies(self) -> str:
+        sess = self.session()
+        resp = sess.get(self.url("/tai-khoan/dang-nhap/"), timeout=30)
+        assert resp.status_code == 200, f"login page {resp.status_code}"
+        raw = resp.raw.headers.getlist("Set-Cookie") if hasattr(resp.raw.headers, "getlist") else []
+        csrf = [c for c in raw if c.startswith("csrftoken=")]
+        assert csrf and all("Secure" in c for c in csrf), f"csrftoken cookie not Secure: {raw}"
+        return "csrftoken is Secure"
+
+    def order_via_pages(self) -> str:
+        sess = self.session()
+        home_url = self.url("/")
+        home = sess.get(home_url, timeout=30)
+        assert home.status_code == 200, f"home {home.status_code}"
+        product_links = sorted({link for link in parse(home.text).links if "/san-pham/" in link})
+        if not product_links:
+            search = sess.get(self.url("/tim-kiem/"), params={"q": "gạo"}, timeout=30)
+            product_links = sorted({link for link in parse(search.text).links if "/san-pham/" in link})
+        assert product_links, "no product link on the home page or in search results"
+        tried = []
+        for link in product_links:
+            product_url = self.url(link)
+            page = sess.get(product_url, timeout=30)
+            forms = [f for f in parse(page.text).forms if f.action.rstrip("/").endswith("gio-hang/them")]
+            if not forms:
+                tried.append(f"{link}: no add-to-cart form")
+                continue
+            form = forms[0]
+            data = form.defaults()
+            added = self.submit(sess, product_url, form, data)
+            if added.status_code != 200:
+                tried.append(f"{link}: add to cart answered {added.status_code}")
+                continue
+            cart = sess.get(self.url("/gio-hang/"), timeout=30)
+            if cart.status_code == 200 and "/thanh-toan/" in cart.text:
+                break
+            tried.append(f"{link}: the cart shows no checkout link after adding")
+        else:
+            raise AssertionError("could not put any product in the cart: " + "; ".join(tried[:5]))
+
+        address_url = self.url("/thanh-toan/")
+        page = sess.get(address_url, timeout=30)
+        assert page.status_code == 200, f"checkout page {page.status_code}"
+        form = _form_with(parse(page.text).forms, "street_address_1")
+        data = form.defaults()
+        fill = {
+            "email": "smoke.pages@example.com", "first_name": "An", "last_name": "Nguyễn Văn",
+            "street_address_1": "12 Đường 30/4", "city": "Phường Ninh Kiều", "country": "VN",
+            "country_area": "Cần Thơ", "phone": "0912345678",
+        }
+        for name in form.fields:
+            base = name.split("-")[-1]
+            if base in fill:
+                options = form.choices(name)
+                value = fill[base]
+                if options and value not in options:
+                    value = next((o for o in options if _fold(fill[base]) in _fold(o)), options[0])
+                data[name] = value
+            elif any(word in name for word in ("consent", "privacy", "terms", "accept")):
+                data[name] = form.fields[name][0][0] or "on"
+        resp = self.submit(sess, address_url, form, data)
+        assert resp.status_code == 200, f"address step answered {resp.status_code}"
+        assert "/thanh-toan/giao-hang/" in resp.url, f"address step stayed on {resp.url}: {_errors(resp.text)}"
+
+        delivery_url = resp.url
+        form = next((f for f in parse(resp.text).forms if f.method == "post"), None)
+        assert form, "delivery page has no form"
+        data = form.defaults()
+        for name in form.fields:
+            options = form.choices(name)
+            if options and not data.get(name):
+                data[name] = next((o for o in options if o.endswith(".cod")), options[0])
+        resp = self.submit(sess, delivery_url, form, data)
+        assert resp.status_code == 200, f"placing the order answered {resp.status_code}"
+        match = re.search(r"/don-hang/([0-9a-f-]{36})/", resp.url)
+        assert match, f"no order page after placing the order (at {resp.url}): {_errors(resp.text)}"
+        status = sess.get(self.url(f"/don-hang/{match.group(1)}/"), timeout=30)
+        assert status.status_code == 200, f"order status page {status.status_code}"
+        return f"order {match.group(1)} placed through the pages"
+
+    def graphql(self, sess, query: str, variables: dict | None = None) -> dict:
+        resp = sess.post(self.url("/graphql/"), json={"query": query, "variables": variables or {}},
+                         headers={"Referer": self.url("/graphql/")}, timeout=30)
+        assert resp.status_code == 200, f"GraphQL HTTP {resp.status_code}: {resp.text[:300]}"
+        body = resp.json()
+        assert not body.get("errors"), f"GraphQL errors: {body['errors']}"
+        return body["data"]
+
+    def order_via_api(self) -> str:
+        sess = self.session()
+        channel = CHANNEL or self.demo_channel()
+        data = self.graphql(sess, """
+            query($channel: String!) { products(first: 20, channel: $channel) { edges { node {
+              name variants { id quantityAvailable } } } } }""", {"channel": channel})
+        variant = next((v for e in data["products"]["edges"] for v in (e["node"]["variants"] or [])
+                        if (v.get("quantityAvailable") or 0) > 0), None)
+        assert variant, f"no product with stock in channel {channel!r}"
+        address = {"firstName": "Bình", "lastName": "Trần Thị", "streetAddress1": "5 Lê Lợi",
+                   "city": "Phường Ninh Kiều", "countryArea": "Cần Thơ", "country": "VN", "phone": "0912345679"}
+        data = self.graphql(sess, """
+            mutation($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
+              checkout { id token shippingMethods { id name } availablePaymentGateways { id } }
+              errors { field code message } } }""",
+            {"input": {"channel": channel, "email": "smoke.api@example.com",
+                       "lines": [{"variantId": variant["id"], "quantity": 1}],
+                       "shippingAddress": address, "billingAddress": address}})
+        result = data["checkoutCreate"]
+        assert not result["errors"], f"checkoutCreate: {result['errors']}"
+        checkout = result["checkout"]
+        assert checkout["shippingMethods"], "no shipping method offered for Cần Thơ"
+        data = self.graphql(sess, """
+            mutation($id: ID!, $method: ID!) { checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $method) {
+              errors { field code message } } }""",
+            {"id": checkout["id"], "method": checkout["shippingMethods"][0]["id"]})
+        assert not data["checkoutDeliveryMethodUpdate"]["errors"], data
+        gateways = [g["id"] for g in checkout["availablePaymentGateways"]]
+        gateway = next((g for g in gateways if g.endswith(".cod")), gateways[0] if gateways else None)
+        assert gateway, "no payment gateway offered"
+        data = self.graphql(sess, """
+            mutation($id: ID!, $gateway: String!) { checkoutPaymentCreate(id: $id, input: {gateway: $gateway}) {
+              errors { field code message } } }""", {"id": checkout["id"], "gateway": gateway})
+        assert not data["checkoutPaymentCreate"]["errors"], data
+        data = self.graphql(sess, """
+            mutation($id: ID!) { checkoutComplete(id: $id) { order { id number status }
+              errors { field code message } } }""", {"id": checkout["id"]})
+        result = data["checkoutComplete"]
+        assert not result["errors"] and result["order"], f"checkoutComplete: {result}"
+        return f"order #{result['order']['number']} ({result['order']['status']}) placed through the API with {gateway}"
+
+    def demo_channel(self) -> str:
+        result = self.stack.manage("shell", "-c", "from storefront.channel.models import Channel;"
+                                   "print(Channel.objects.filter(is_active=True).order_by('pk').first().slug)")
+        assert result.returncode == 0, result.stderr[-500:]
+        return result.stdout.strip().splitlines()[-1]
+
+    def export_sync(self) -> str:
+        result = self.stack.manage("sync_catalog", timeout=240)
+        output = (result.stdout + result.stderr).strip()
+        assert result.returncode == 0, f"sync_catalog exited {result.returncode}:\n{output[-2000:]}"
+        return output.splitlines()[-1] if output else "sync_catalog finished"
+
+    def check_worker_and_beat(self) -> str:
+        ping = self.stack.celery("inspect", "ping", "--timeout", "5")
+        assert ping.returncode == 0 and "pong" in ping.stdout, f"worker did not answer: {ping.stdout}{ping.stderr}"
+        beat_log = self.stack.log_text("beat")
+        assert "beat: Starting" in beat_log, f"beat log: {beat_log[-500:]}"
+        return "worker answered ping over Redis; beat started"
+
+    def check_json_logs(self) -> str:
+        lines = [line for line in self.stack.log_text("web").splitlines() if line.strip()]
+        bad = [line for line in lines if not _is_json(line)]
+        assert lines and not bad, f"{len(bad)} of {len(lines)} web log lines are not JSON, e.g. {bad[:3]}"
+        access = [line for line in (self.stack.workdir / "logs" / "nginx-access.log").read_text().splitlines()]
+        assert access and all(_is_json(line) for line in access), "nginx access log is not JSON"
+        return f"{len(lines)} gunicorn/Django lines and {len(access)} nginx access lines, all JSON"
+
+    def run(self) -> None:
+        self.step("healthz (database and broker) through nginx", self.check_health)
+        self.step("processes: gunicorn workers, Celery worker and beat, sandbox, nginx", self.check_processes)
+        self.step("nginx front: HTTPS redirect, security headers, static files, body limit", self.check_https_front)
+        self.step("secure cookies", self.check_secure_cookies)
+        self.step("order through the web pages", self.order_via_pages)
+        self.step("order through the GraphQL API", self.order_via_api)
+        self.step("export sync to the sandbox catalog (manage.py sync_catalog)", self.export_sync)
+        self.step("Celery worker and beat on Redis", self.check_worker_and_beat)
+        self.step("healthz after the run", self.check_health)
+        self.step("JSON logs", self.check_json_logs)
+
+
+def _ppid(proc_dir: Path) -> int:
+    try:
+        return int((proc_dir / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _is_json(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)).replace("đ", "d")
+
+
+def _form_with(forms: list[Form], field_suffix: str) -> Form:
+    for form in forms:
+        if any(name.split("-")[-1] == field_suffix for name in form.fields):
+            return form
+    raise AssertionError(f"no form with a {field_suffix} field")
+
+
+def _errors(html: str) -> str:
+    found = re.findall(r'class="[^"]*(?:error|errorlist|invalid)[^"]*"[^>]*>(.*?)<', html, flags=re.S)
+    return "; ".join(t.strip() for t in found if t.strip())[:500] or "(no error shown)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs) afterwards")
+    parser.add_argument("--web-workers", type=int, default=3)
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    started = time.monotonic()
+    stack = LocalStack(database_url=database_url, redis_url=redis_url, web_workers=args.web_workers,
+                       keep_dir=True, log=lambda msg: print(msg, flush=True))
+    smoke = None
+    print("== starting the production stack", flush=True)
+    try:
+        with stack:
+            print(stack.describe(), flush=True)
+            smoke = Smoke(stack)
+            smoke.run()
+            failed = [s for s in smoke.steps if not s.ok]
+            if failed:
+                for name in ("web", "worker", "nginx", "sandbox"):
+                    print(f"--- last lines of {name} log ---\n{stack.log_tail(name, 25)}", flush=True)
+        print("== stopped: " + ", ".join(f"{n} exit {p.returncode}" for n, p in stack.procs.items()), flush=True)
+        left = [n for n, p in stack.procs.items() if p.returncode is None]
+        if left:
+            smoke.steps.append(Step("stop everything", False, f"still running: {left}", 0))
+    except StackError as exc:
+        print(f"[FAIL] start the production stack: {exc}", flush=True)
+        return 1
+    finally:
+        if not args.keep and getattr(stack, "workdir", None):
+            import shutil
+
+            shutil.rmtree(stack.workdir, ignore_errors=True)
+        elif getattr(stack, "workdir", None):
+            print(f"logs kept in {stack.workdir}/logs")
+    failed = [s for s in smoke.steps if not s.ok]
+    print(f"\n== smoke report ({time.monotonic() - started:.0f}s)")
+    for s in smoke.steps:
+        print(f"  {'PASS' if s.ok else 'FAIL'}  {s.name}")
+    print(f"{len(smoke.steps) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
