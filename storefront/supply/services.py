@@ -132,6 +132,7 @@ def need_close(*, actor, need: SalesNeed) -> SalesNeed:
 
 def _draft_product_data(need: SalesNeed) -> dict:
     from storefront.product.models import Category
+    from storefront.product.standards import parse_standard
 
     details = [
         (_("Tiêu chuẩn"), need.standard),
@@ -147,7 +148,8 @@ def _draft_product_data(need: SalesNeed) -> dict:
         "name": need.product_name,
         "description": description,
         "category": category,
-        "standards": [part.strip() for part in need.standard.split(",") if part.strip()],
+        # Only the standards the catalog knows become product marks; the full text is in the description.
+        "standards": [part.strip() for part in need.standard.split(",") if parse_standard(part)[0]],
         "unit_label": need.unit,
         "origin_province": need.cooperative.province,
     }
