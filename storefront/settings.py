@@ -162,6 +162,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-unpaid-orders": {"task": "storefront.order.tasks.expire_unpaid_orders_task", "schedule": 300.0},
+    "catalog-sync": {"task": "catalog_sync.tasks.sync_catalog_task", "schedule": 900.0},
+    "catalog-sync-pull": {"task": "catalog_sync.tasks.pull_remote_updates_task", "schedule": 300.0},
+    "catalog-sync-exchange-rate": {"task": "catalog_sync.tasks.fetch_exchange_rate_task", "schedule": 6 * 3600.0},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -189,6 +192,8 @@ ALIBABA_GATEWAY_URL = os.environ.get("ALIBABA_GATEWAY_URL", "http://127.0.0.1:87
 ALIBABA_APP_KEY = os.environ.get("ALIBABA_APP_KEY", "12345678")
 ALIBABA_APP_SECRET = os.environ.get("ALIBABA_APP_SECRET", "vnagri-sandbox-secret")
 ALIBABA_SESSION_KEY = os.environ.get("ALIBABA_SESSION_KEY", "SANDBOX-SESSION-0001")
+# Vietcombank-format XML feed of exchange rates for USD quotes (empty: staff enter rates by hand).
+CATALOG_SYNC_RATE_URL = os.environ.get("CATALOG_SYNC_RATE_URL", "")
 
 GRAPHENE = {
     "SCHEMA": "storefront.graphql.api.schema",
