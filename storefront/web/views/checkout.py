@@ -3,10 +3,10 @@ VietQR transfer details, and the order status page its link leads to."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +18,7 @@ from storefront.checkout.services import (checkout_billing_address_update, check
                                           checkout_email_update, checkout_payment_gateway_set,
                                           checkout_privacy_consent, checkout_shipping_address_update)
 from storefront.core.models import Commune
+from storefront.core.money import format_vnd
 from storefront.order.selectors import order_for_actor
 from storefront.payment import vietqr
 from storefront.payment.gateways import VIETQR, available_gateways
@@ -70,18 +71,11 @@ def checkout_address(request):
 
 
 def _method_label(quote) -> str:
-    days = _("%(min)s–%(max)s ngày") % {"min": quote.min_days, "max": quote.max_days}
-    from storefront.core.money import format_vnd
-
-    name = quote.method.name_en if (request_language() == "en" and quote.method.name_en) else quote.method.name
+    english = (get_language() or "vi").startswith("en")
+    name = quote.method.name_en if english and quote.method.name_en else quote.method.name
     price = format_vnd(quote.price) if quote.price else _("Miễn phí")
+    days = _("%(min)s–%(max)s ngày") % {"min": quote.minimum_delivery_days, "max": quote.maximum_delivery_days}
     return f"{name} — {price} ({days})"
-
-
-def request_language() -> str:
-    from django.utils.translation import get_language
-
-    return (get_language() or "vi")[:2]
 
 
 @require_http_methods(["GET", "POST"])
