@@ -84,6 +84,7 @@ class SandboxApp:
         self.stats = Stats()
         self.rng = random.Random(config.knobs.seed)
         self._rng_lock = threading.Lock()
+        self._drop_this: int | None = None  # thread whose reply the "drop" fault mode will lose
 
     # -- entry point -----------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
@@ -266,7 +267,7 @@ class SandboxApp:
     def _lose_reply(self, method: str) -> bool:
         knobs = self.config.knobs
         with self.config.knobs_lock:
-            if getattr(self, "_drop_this", None) == threading.get_ident():
+            if self._drop_this == threading.get_ident():
                 self._drop_this = None
                 return True
             if knobs.lose_next_replies > 0 and method in knobs.lose_reply_methods:
