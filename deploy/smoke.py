@@ -16,92 +16,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 import traceback
 import urllib.parse
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from localstack import LocalStack, StackError  # noqa: E402
+from shopper import Shopper  # noqa: E402
 
 import requests  # noqa: E402
 
 CHANNEL = os.environ.get("SMOKE_CHANNEL", "")
-
-
-# --- a small HTML form reader, so the shopper submits what the page really offers -----------------
-@dataclass
-class Form:
-    action: str
-    method: str
-    fields: dict  # name -> list of (value, kind, checked/selected, extra)
-
-    def defaults(self) -> dict:
-        data: dict = {}
-        for name, entries in self.fields.items():
-            for value, kind, on, _ in entries:
-                if kind in ("checkbox", "radio"):
-                    if on:
-                        data.setdefault(name, value)
-                elif kind == "option":
-                    if on or name not in data:
-                        data[name] = value
-                elif kind not in ("submit", "button", "image", "file"):
-                    data.setdefault(name, value)
-        return data
-
-    def choices(self, name: str) -> list[str]:
-        return [value for value, kind, _, _ in self.fields.get(name, []) if kind in ("radio", "option") and value]
-
-
-class FormParser(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.forms: list[Form] = []
-        self.links: list[str] = []
-        self._form: Form | None = None
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        if tag == "form":
-            self._form = Form(a.get("action", ""), a.get("method", "get").lower(), {})
-            self.forms.append(self._form)
-        if self._form is None:
-            return
-        if tag == "input" and a.get("name"):
-            kind = a.get("type", "text").lower()
-            value = a.get("value", "on" if kind in ("checkbox", "radio") else "")
-            self._form.fields.setdefault(a["name"], []).append((value, kind, "checked" in a, a))
-        elif tag == "select" and a.get("name"):
-            self._select = a["name"]
-            self._form.fields.setdefault(self._select, [])
-        elif tag == "option" and self._select:
-            self._form.fields[self._select].append((a.get("value", ""), "option", "selected" in a, a))
-        elif tag == "textarea" and a.get("name"):
-            self._textarea = a["name"]
-            self._form.fields.setdefault(self._textarea, []).append(("", "textarea", False, a))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-def parse(html: str) -> FormParser:
-    parser = FormParser()
-    parser.feed(html)
-    return parser
 
 
 # --- the run ---------------------------------------------------------------------------------------
@@ -144,13 +72,6 @@ class Smoke:
 
     def url(self, path: str) -> str:
         return urllib.parse.urljoin(self.stack.base_url + "/", path)
-
-    def submit(self, sess: requests.Session, page_url: str, form: Form, data: dict) -> requests.Response:
-        target = urllib.parse.urljoin(page_url, form.action or page_url)
-        headers = {"Referer": page_url, "Origin": self.stack.base_url}
-        if form.method == "post":
-            return sess.post(target, data=data, headers=headers, timeout=30)
-        return sess.get(target, params=data, headers=headers, timeout=30)
 
     # --- checks -----------------------------------------------------------------------------------
     def check_health(self) -> str:
@@ -200,75 +121,8 @@ class Smoke:
         return "csrftoken is Secure"
 
     def order_via_pages(self) -> str:
-        sess = self.session()
-        home_url = self.url("/")
-        home = sess.get(home_url, timeout=30)
-        assert home.status_code == 200, f"home {home.status_code}"
-        product_links = sorted({link for link in parse(home.text).links if "/san-pham/" in link})
-        if not product_links:
-            search = sess.get(self.url("/tim-kiem/"), params={"q": "gạo"}, timeout=30)
-            product_links = sorted({link for link in parse(search.text).links if "/san-pham/" in link})
-        assert product_links, "no product link on the home page or in search results"
-        tried = []
-        for link in product_links:
-            product_url = self.url(link)
-            page = sess.get(product_url, timeout=30)
-            forms = [f for f in parse(page.text).forms if f.action.rstrip("/").endswith("gio-hang/them")]
-            if not forms:
-                tried.append(f"{link}: no add-to-cart form")
-                continue
-            form = forms[0]
-            data = form.defaults()
-            added = self.submit(sess, product_url, form, data)
-            if added.status_code != 200:
-                tried.append(f"{link}: add to cart answered {added.status_code}")
-                continue
-            cart = sess.get(self.url("/gio-hang/"), timeout=30)
-            if cart.status_code == 200 and "/thanh-toan/" in cart.text:
-                break
-            tried.append(f"{link}: the cart shows no checkout link after adding")
-        else:
-            raise AssertionError("could not put any product in the cart: " + "; ".join(tried[:5]))
-
-        address_url = self.url("/thanh-toan/")
-        page = sess.get(address_url, timeout=30)
-        assert page.status_code == 200, f"checkout page {page.status_code}"
-        form = _form_with(parse(page.text).forms, "street_address_1")
-        data = form.defaults()
-        fill = {
-            "email": "smoke.pages@example.com", "first_name": "An", "last_name": "Nguyễn Văn",
-            "street_address_1": "12 Đường 30/4", "city": "Phường Ninh Kiều", "country": "VN",
-            "country_area": "Cần Thơ", "phone": "0912345678",
-        }
-        for name in form.fields:
-            base = name.split("-")[-1]
-            if base in fill:
-                options = form.choices(name)
-                value = fill[base]
-                if options and value not in options:
-                    value = next((o for o in options if _fold(fill[base]) in _fold(o)), options[0])
-                data[name] = value
-            elif any(word in name for word in ("consent", "privacy", "terms", "accept")):
-                data[name] = form.fields[name][0][0] or "on"
-        resp = self.submit(sess, address_url, form, data)
-        assert resp.status_code == 200, f"address step answered {resp.status_code}"
-        assert "/thanh-toan/giao-hang/" in resp.url, f"address step stayed on {resp.url}: {_errors(resp.text)}"
-
-        delivery_url = resp.url
-        form = next((f for f in parse(resp.text).forms if f.method == "post"), None)
-        assert form, "delivery page has no form"
-        data = form.defaults()
-        for name in form.fields:
-            options = form.choices(name)
-            if options and not data.get(name):
-                data[name] = next((o for o in options if o.endswith(".cod")), options[0])
-        resp = self.submit(sess, delivery_url, form, data)
-        assert resp.status_code == 200, f"placing the order answered {resp.status_code}"
-        match = re.search(r"/don-hang/([0-9a-f-]{36})/", resp.url)
-        assert match, f"no order page after placing the order (at {resp.url}): {_errors(resp.text)}"
-        status = sess.get(self.url(f"/don-hang/{match.group(1)}/"), timeout=30)
-        assert status.status_code == 200, f"order status page {status.status_code}"
-        return f"order {match.group(1)} placed through the pages"
+        token = Shopper(self.session(), self.stack.base_url).buy_one(email="smoke.pages@example.com")
+        return f"order {token} placed through the pages (cart, address, delivery, cash on delivery)"
 
     def graphql(self, sess, query: str, variables: dict | None = None) -> dict:
         resp = sess.post(self.url("/graphql/"), json={"query": query, "variables": variables or {}},
@@ -371,24 +225,6 @@ def _is_json(line: str) -> bool:
         return isinstance(json.loads(line), dict)
     except ValueError:
         return False
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)).replace("đ", "d")
-
-
-def _form_with(forms: list[Form], field_suffix: str) -> Form:
-    for form in forms:
-        if any(name.split("-")[-1] == field_suffix for name in form.fields):
-            return form
-    raise AssertionError(f"no form with a {field_suffix} field")
-
-
-def _errors(html: str) -> str:
-    found = re.findall(r'class="[^"]*(?:error|errorlist|invalid)[^"]*"[^>]*>(.*?)<', html, flags=re.S)
-    return "; ".join(t.strip() for t in found if t.strip())[:500] or "(no error shown)"
 
 
 def main(argv: list[str] | None = None) -> int:
