@@ -1,0 +1,186 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from storefront.account.models import Address, ConsentRecord
+from storefront.checkout.models import Checkout
+from storefront.checkout.services import (checkout_complete, checkout_create, checkout_lines_update,
+                                          checkout_privacy_consent)
+from storefront.cooperative.models import Cooperative
+from storefront.order.models import Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from storefront.payment.gateways import COD, VIETQR
+from storefront.payment.models import Payment
+from storefront.product.models import ProductChannelListing
+from storefront.warehouse.models import Allocation, Stock
+from tests.checkout.helpers import ADDRESS, codes, place_order, ready_checkout
+
+pytestmark = pytest.mark.django_db
+
+
+def _nothing_written(before_orders=0):
+    assert Order.objects.count() == before_orders
+    assert not OrderLine.objects.exists() or before_orders
+    assert Allocation.objects.count() == 0 or before_orders
+
+
+def test_cod_order_snapshot_and_split_per_cooperative(channel, variant, combo, coop, other_coop, customer,
+                                                      shipping_method, django_capture_on_commit_callbacks):
+    veg = combo.variants.get().combo_components.get(quantity=1).component
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(channel, [(variant, 2), (veg, 1)], actor=customer)
+    assert order.status == OrderStatus.UNFULFILLED and order.payment_due_at is None
+    assert order.user == customer and order.user_email == "khach@example.com"
+    assert order.subtotal_amount == 2 * 195_000 + 18_000
+    assert order.shipping_price_amount == 30_000 and order.total_amount == order.subtotal_amount + 30_000
+    assert order.shipping_address.country_area == "Thành phố Cần Thơ"
+    assert (order.estimated_delivery_min_days, order.estimated_delivery_max_days) == (2, 4)
+    assert order.number == str(order.pk) and order.transfer_note == f"HTX{order.pk}"
+    fulfillments = {f.cooperative_id: f for f in order.fulfillments.all()}
+    assert set(fulfillments) == {coop.pk, other_coop.pk}
+    assert fulfillments[coop.pk].subtotal_amount == 390_000 and fulfillments[other_coop.pk].subtotal_amount == 18_000
+    line = order.lines.get(variant=variant)
+    assert (line.product_name, line.product_sku, line.unit_price_amount, line.cooperative_name) == (
+        variant.product.name, variant.sku, 195_000, coop.name)
+    assert line.fulfillment == fulfillments[coop.pk]
+    # the snapshot survives later edits of the product
+    variant.product.name = "Tên mới"
+    variant.product.save()
+    line.refresh_from_db()
+    assert line.product_name != "Tên mới"
+    assert Payment.objects.get(order=order).gateway == COD
+    assert list(order.events.values_list("type", flat=True))[:1] == [OrderEvent.Type.PLACED]
+    assert not Checkout.objects.exists()
+    assert len(mail.outbox) == 1 and f"#{order.number}" in mail.outbox[0].subject
+    assert ConsentRecord.objects.filter(checkout_token=order.checkout_token, granted=True).exists()
+
+
+def test_vietqr_order_is_unconfirmed_with_due_time(channel, variant, shipping_method, settings,
+                                                   django_capture_on_commit_callbacks):
+    settings.UNPAID_TRANSFER_EXPIRY_HOURS = 24
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(channel, [(variant, 1)], gateway=VIETQR)
+    assert order.status == OrderStatus.UNCONFIRMED
+    assert timezone.now() + timedelta(hours=23) < order.payment_due_at <= timezone.now() + timedelta(hours=24)
+    assert order.total_amount == 195_000 + 30_000
+    body = mail.outbox[0].body
+    assert order.transfer_note in body and "0123456789" in body and "000201" in body
+
+
+def test_completing_twice_returns_the_same_order(channel, variant, shipping_method):
+    checkout = ready_checkout(channel, [(variant, 2)])
+    first = checkout_complete(checkout=checkout)
+    second = checkout_complete(checkout=checkout)
+    assert first.pk == second.pk
+    assert Order.objects.count() == 1
+    assert Stock.objects.get(product_variant=variant).quantity_allocated == 2
+
+
+def test_someone_elses_checkout_cannot_be_completed(channel, variant, customer, program_staff, shipping_method):
+    checkout = ready_checkout(channel, [(variant, 1)], actor=customer)
+    with pytest.raises(PermissionDenied):
+        checkout_complete(checkout=checkout, actor=None)
+    with pytest.raises(PermissionDenied):
+        checkout_complete(checkout=checkout, actor=program_staff)
+    assert not Order.objects.exists()
+    order = checkout_complete(checkout=checkout, actor=customer)
+    with pytest.raises(PermissionDenied):  # nor can the finished order be fetched through it
+        checkout_complete(checkout=checkout, actor=program_staff)
+    assert order.user == customer
+
+
+def test_missing_details_reported_with_saleor_codes(channel, variant):
+    checkout = checkout_create(channel=channel, lines=[(variant, 1)])
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout)
+    assert codes(exc.value) == {
+        "email": ["email_not_set"], "shipping_address": ["shipping_address_not_set"],
+        "billing_address": ["billing_address_not_set"], "payment_gateway": ["required"],
+        "privacy_consent": ["required"],
+    }
+    _nothing_written()
+
+
+def test_empty_checkout(channel, shipping_method):
+    checkout = checkout_create(channel=channel, email="a@example.com", shipping_address=ADDRESS,
+                               billing_address=ADDRESS)
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout, payment_gateway=COD)
+    assert "no_lines" in codes(exc.value)["lines"]
+
+
+def test_no_shipping_method(channel, variant):
+    checkout = checkout_create(channel=channel, email="a@example.com", lines=[(variant, 1)],
+                               shipping_address=ADDRESS, billing_address=ADDRESS)
+    checkout_privacy_consent(checkout=checkout, granted=True)
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout, payment_gateway=COD)
+    assert codes(exc.value) == {"shipping_method": ["shipping_method_not_set"]}
+
+
+def test_shipping_method_no_longer_applicable(channel, variant, shipping_method):
+    checkout = ready_checkout(channel, [(variant, 1)])
+    variant.weight_g = 40_000
+    variant.save()
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout)
+    assert codes(exc.value) == {"shipping_method": ["invalid_shipping_method"]}
+    _nothing_written()
+
+
+def test_stock_gone_since_added(channel, variant, shipping_method):
+    checkout = ready_checkout(channel, [(variant, 5)])
+    Stock.objects.filter(product_variant=variant).update(quantity=4)
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout)
+    assert codes(exc.value) == {"lines": ["insufficient_stock"]}
+    assert variant.product.name in exc.value.error_dict["lines"][0].message
+    _nothing_written()
+    assert Checkout.objects.filter(pk=checkout.pk).exists()
+    assert Stock.objects.get(product_variant=variant).quantity_allocated == 0
+
+
+def test_unpublished_or_suspended_since_added(channel, variant, coop, shipping_method):
+    checkout = ready_checkout(channel, [(variant, 1)])
+    ProductChannelListing.objects.filter(product=variant.product).update(is_published=False)
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout)
+    assert codes(exc.value) == {"lines": ["product_not_published"]}
+    ProductChannelListing.objects.filter(product=variant.product).update(is_published=True)
+    Cooperative.objects.filter(pk=coop.pk).update(status=Cooperative.Status.SUSPENDED)
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout)
+    assert codes(exc.value) == {"lines": ["product_unavailable_for_purchase"]}
+    _nothing_written()
+
+
+def test_failed_completion_leaves_no_partial_write(channel, variant, combo, shipping_method):
+    combo_variant = combo.variants.get()
+    checkout = ready_checkout(channel, [(variant, 2), (combo_variant, 3)])
+    veg = combo_variant.combo_components.get(quantity=1).component
+    Stock.objects.filter(product_variant=veg).update(quantity=2)  # combo now short
+    addresses = Address.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        checkout_complete(checkout=checkout)
+    assert exc.value.error_dict["lines"][0].params == {"variants": [combo_variant.pk]}
+    _nothing_written()
+    assert not Fulfillment.objects.exists() and not Payment.objects.exists() and not OrderEvent.objects.exists()
+    assert Address.objects.count() == addresses
+    assert set(Stock.objects.values_list("quantity_allocated", flat=True)) == {0}
+    checkout_lines_update(checkout=checkout, lines=[(combo_variant, 2)])
+    assert checkout_complete(checkout=checkout).lines.count() == 2
+
+
+def test_user_who_consented_at_registration_needs_no_checkout_consent(channel, variant, customer, shipping_method):
+    from storefront.account.services import consent_record
+    from storefront.checkout.selectors import checkout_shipping_methods
+    from storefront.checkout.services import checkout_delivery_method_update
+
+    consent_record(user=customer, email=customer.email, purpose="data_processing", granted=True, source="registration")
+    checkout = checkout_create(channel=channel, actor=customer, lines=[(variant, 1)], shipping_address=ADDRESS,
+                               billing_address=ADDRESS)
+    checkout_delivery_method_update(checkout=checkout,
+                                    shipping_method_id=checkout_shipping_methods(checkout=checkout)[0].method.pk)
+    assert checkout_complete(checkout=checkout, actor=customer, payment_gateway=COD).user_email == customer.email
