@@ -17,6 +17,7 @@ class ImageRef:
     width: int
     height: int
     alt: str = ""
+    url: str = ""  # where the shop serves the original (for previews)
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,8 @@ def dashboard() -> dict:
                            .values_list("review", "n")))
     return {
         "selected": ExportProfile.objects.filter(selected=True).count(),
-        "states": states,
-        "reviews": reviews,
+        "state_rows": [(value, label, states.get(value, 0)) for value, label in Listing.State.choices],
+        "review_rows": [(value, label, reviews.get(value, 0)) for value, label in Listing.Review.choices if value],
         "online": Listing.objects.filter(online=True).count(),
         "failed": Listing.objects.filter(Q(state=Listing.State.FAILED) | Q(state=Listing.State.RETRYING))
         .select_related("profile").order_by("-updated_at")[:50],

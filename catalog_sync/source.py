@@ -69,7 +69,7 @@ class ShopCatalogSource:
                 image="").order_by("product_id", "sort_order", "pk"):
             images[media.product_id].append(
                 ImageRef(media_id=media.pk, content_hash=media.content_hash or f"media-{media.pk}-{media.image.name}",
-                         width=media.width, height=media.height, alt=media.alt))
+                         width=media.width, height=media.height, alt=media.alt, url=media.image.url))
         today = timezone.localdate()
         certs: dict[tuple[str, int], set[str]] = defaultdict(set)
         coop_ids = {p.cooperative_id for p in products}

@@ -1,4 +1,19 @@
 from django.urls import path
 
+from . import views
+
 app_name = "catalog_sync"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("sync/", views.sync_now, name="sync_now"),
+    path("retry-failed/", views.retry_failed, name="retry_failed"),
+    path("preview/", views.preview, name="preview"),
+    path("candidates/", views.candidates, name="candidates"),
+    path("products/<int:product_id>/", views.profile_edit, name="profile"),
+    path("products/<int:product_id>/suggest-prices/", views.profile_suggest_prices, name="suggest_prices"),
+    path("products/<int:product_id>/confirm-prices/", views.profile_confirm_prices, name="confirm_prices"),
+    path("rates/", views.rates, name="rates"),
+    path("inquiries/", views.inquiries, name="inquiries"),
+    path("inquiries/new/", views.inquiry_create, name="inquiry_new"),
+    path("inquiries/<int:inquiry_id>/", views.inquiry_detail, name="inquiry"),
+]
