@@ -187,8 +187,13 @@ def _build_enum(name, sig):
 
 
 def _build_input(name, sig):
+    from ..extensions import INPUT_FIELD_EXTENSIONS
+
     attrs = {}
-    for field_name, field_sig in sig["fields"].items():
+    fields = dict(sig["fields"])
+    for field_name, ref in INPUT_FIELD_EXTENSIONS.get(name, {}).items():
+        fields[field_name] = {"type": ref}
+    for field_name, field_sig in fields.items():
         kwargs = {"name": field_name}
         if "default" in field_sig:
             kwargs["default_value"] = parse_default(field_sig["default"])

@@ -35,13 +35,19 @@ def image(url: str | None, alt: str | None = "") -> dict | None:
     return {"url": url, "alt": alt or ""} if url else None
 
 
-def language_display(code: str) -> dict:
+def enum_value(value):
+    """The plain value of a graphene enum argument (graphene hands resolvers the enum member)."""
+    return getattr(value, "value", value)
+
+
+def language_display(code) -> dict:
+    code = str(enum_value(code))
     base = code.split("_")[0].upper()
     return {"code": code, "language": LANGUAGES.get(base, code)}
 
 
-def is_english(language_code: str | None) -> bool:
-    return bool(language_code) and str(language_code).upper().split("_")[0] == "EN"
+def is_english(language_code) -> bool:
+    return bool(language_code) and str(enum_value(language_code)).upper().split("_")[0] == "EN"
 
 
 def absolute_url(info, url: str | None) -> str | None:

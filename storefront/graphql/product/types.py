@@ -14,7 +14,8 @@ from ..core.dataloaders import loader
 from ..core.ids import global_id, try_decode
 from ..core.money import money, taxed_money, taxed_money_range
 from ..core.saleor import SaleorObjectType, named
-from ..core.values import absolute_url, editorjs, image, is_english, language_display, seo_description, weight
+from ..core.values import (absolute_url, editorjs, enum_value, image, is_english, language_display, seo_description,
+                           weight)
 from . import dataloaders as dl
 
 THUMBNAIL_DEFAULT_SIZE = 4096
@@ -29,11 +30,11 @@ def _translation(type_name: str, obj, language_code, **fields) -> dict | None:
         return None
     if not any(fields.values()):
         return None
-    return {"__typename": type_name, "id": obj.pk, "language": language_display(str(language_code)), **fields}
+    return {"__typename": type_name, "id": obj.pk, "language": language_display(language_code), **fields}
 
 
 def media_url(info, media: m.ProductMedia, size=None, format=None) -> str | None:
-    fmt = str(format or "ORIGINAL").upper()
+    fmt = str(enum_value(format) or "ORIGINAL").upper()
     if fmt == "ORIGINAL" or not size:
         url = media.image.url if media.image else media.external_url
     else:
@@ -778,7 +779,7 @@ class Attribute(SaleorObjectType):
         if not (is_english(language_code) and root.name_en):
             return None
         return {"__typename": "AttributeTranslation", "id": root.pk, "name": root.name_en,
-                "language": language_display(str(language_code))}
+                "language": language_display(language_code)}
 
 
 class AttributeValue(SaleorObjectType):
@@ -811,4 +812,4 @@ class AttributeValue(SaleorObjectType):
         if not (is_english(language_code) and root.name_en):
             return None
         return {"__typename": "AttributeValueTranslation", "id": root.pk, "name": root.name_en,
-                "language": language_display(str(language_code))}
+                "language": language_display(language_code)}

@@ -1,0 +1,38 @@
+"""Everything in our schema that Saleor's does not have, each with why it exists.
+
+The compatibility test fails on any difference from Saleor's signatures that is not listed here.
+Keys: "Type" for a whole type of ours, "Type.field" for a field we add to a Saleor type (object or
+input), "Mutation.x"/"Query.x" for root fields.
+"""
+from __future__ import annotations
+
+EXTENSIONS: dict[str, str] = {
+    # Cooperatives: the marketplace's sellers, which Saleor (single seller) has no notion of.
+    "Cooperative": "A cooperative (HTX/THT) that runs a store on the marketplace.",
+    "CooperativeCertification": "Certificates (VietGAP, OCOP …) a cooperative holds, shown on its store.",
+    "CooperativeKindEnum": "Legal form of a cooperative: HTX, THT or union.",
+    "CooperativeCountableConnection": "Relay connection of cooperatives, shaped like Saleor's connections.",
+    "CooperativeCountableEdge": "Edge of the cooperatives connection.",
+    "Query.cooperatives": "List the cooperatives selling on the marketplace.",
+    "Query.cooperative": "One cooperative's store by slug, with its products and details.",
+    "Product.cooperative": "The cooperative that sells the product.",
+    # Combos: one variant made of other variants (from one or several cooperatives).
+    "ComboComponent": "One component of a combo variant and how many units a combo holds.",
+    "ProductVariant.comboComponents": "What a combo contains; empty for ordinary variants.",
+    # VietQR bank transfer, one of the two offline payment methods.
+    "VietQRTransfer": "Bank, account, amount, note and QR code to pay an order by VietQR transfer.",
+    "Order.vietqrTransfer": "Transfer instructions while an order awaits a VietQR payment.",
+    # Consent to personal-data processing, required by Vietnam's PDPL before data is processed.
+    "CheckoutPrivacyConsentUpdate": "Payload of checkoutPrivacyConsentUpdate.",
+    "Mutation.checkoutPrivacyConsentUpdate": "Record the buyer's consent before an order can be placed.",
+    "AccountRegisterInput.privacyConsent": "Consent to personal-data processing, required to open an account.",
+    "CheckoutCreateInput.privacyConsent": "Consent given with the cart, so checkoutComplete needs no extra call.",
+    "ProductCreateInput.cooperative": "Which cooperative's store a new product belongs to (staff of several).",
+}
+
+# Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
+INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
+    "AccountRegisterInput": {"privacyConsent": "Boolean"},
+    "CheckoutCreateInput": {"privacyConsent": "Boolean"},
+    "ProductCreateInput": {"cooperative": "ID"},
+}

@@ -1,0 +1,81 @@
+"""Warehouse and Stock. Stock quantities are shown only to the owning cooperative's staff."""
+from __future__ import annotations
+
+from storefront.account.models import Address
+from storefront.warehouse import models as m
+
+from ..core.connection import paginate
+from ..core.dataloaders import loader
+from ..core.saleor import SaleorObjectType
+from . import dataloaders as dl
+
+
+class Warehouse(SaleorObjectType):
+    class Meta:
+        model = m.Warehouse
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_slug(root, info):
+        return root.slug
+
+    @staticmethod
+    def resolve_email(root, info):
+        return root.email
+
+    @staticmethod
+    def resolve_is_private(root, info):
+        return root.is_private
+
+    @staticmethod
+    def resolve_company_name(root, info):
+        return root.cooperative.name
+
+    @staticmethod
+    def resolve_click_and_collect_option(root, info):
+        return "DISABLED"
+
+    @staticmethod
+    def resolve_address(root, info):
+        # Saleor gives a warehouse an Address; ours keeps the parts on the warehouse (id 0: unsaved).
+        return Address(id=0, company_name=root.cooperative.name, street_address_1=root.street,
+                       city=root.commune.name if root.commune_id else "", country="VN",
+                       country_area=root.province.full_name, phone="")
+
+    @staticmethod
+    def resolve_shipping_zones(root, info, **page):
+        return paginate([], name="shippingZones", **page)
+
+    @staticmethod
+    def resolve_stocks(root, info, **page):
+        return None
+
+
+class Stock(SaleorObjectType):
+    class Meta:
+        model = m.Stock
+
+    @staticmethod
+    def resolve_warehouse(root, info):
+        return loader(info, dl.WarehouseByIdLoader).load(root.warehouse_id)
+
+    @staticmethod
+    def resolve_product_variant(root, info):
+        from ..product.dataloaders import ProductVariantByIdLoader
+
+        return loader(info, ProductVariantByIdLoader).load(root.product_variant_id)
+
+    @staticmethod
+    def resolve_quantity(root, info):
+        return root.quantity
+
+    @staticmethod
+    def resolve_quantity_allocated(root, info):
+        return root.quantity_allocated
+
+    @staticmethod
+    def resolve_quantity_reserved(root, info):
+        return 0
