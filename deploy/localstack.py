@@ -194,6 +194,7 @@ class LocalStack:
             DJANGO_SETTINGS_MODULE="storefront.settings_production",
             SECRET_KEY=secrets.token_urlsafe(64),
             ALLOWED_HOSTS=f"{HOSTNAME},127.0.0.1",
+            SITE_URL=self.base_url,
             DATABASE_URL=_with_db(self.database_url, self.db_name),
             REDIS_URL=_redis_db_url(self.redis_url, self.REDIS_DBS["cache"]),
             SESSION_REDIS_URL=_redis_db_url(self.redis_url, self.REDIS_DBS["sessions"]),
@@ -303,7 +304,9 @@ http {{
                 if proc.poll() is not None:
                     raise StackError(f"{name} exited with {proc.returncode}:\n{self.log_tail(name)}")
             try:
-                resp = requests.get(f"{self.base_url}/healthz", verify=str(self.cert_path), timeout=5)
+                session = requests.Session()
+                session.trust_env = False
+                resp = session.get(f"{self.base_url}/healthz", verify=str(self.cert_path), timeout=5)
                 if resp.status_code == 200:
                     return resp.json()
                 last = f"{resp.status_code} {resp.text[:200]}"

@@ -65,6 +65,9 @@ class Smoke:
     # posts (Django's CSRF check over HTTPS insists on one of them).
     def session(self) -> requests.Session:
         sess = requests.Session()
+        # Not from the environment: REQUESTS_CA_BUNDLE would override our certificate, and a
+        # proxy setting must not catch loopback traffic.
+        sess.trust_env = False
         sess.verify = str(self.stack.cert_path)
         sess.headers["User-Agent"] = "htx-smoke/1.0"
         sess.headers["Accept-Language"] = "vi"
@@ -75,7 +78,7 @@ class Smoke:
 
     # --- checks -----------------------------------------------------------------------------------
     def check_health(self) -> str:
-        resp = requests.get(self.url("/healthz"), verify=str(self.stack.cert_path), timeout=10)
+        resp = self.session().get(self.url("/healthz"), timeout=10)
         body = resp.json()
         assert resp.status_code == 200 and body.get("status") == "ok", f"{resp.status_code} {body}"
         return json.dumps(body, ensure_ascii=False)
@@ -89,7 +92,7 @@ class Smoke:
         return f"gunicorn master {master} with {len(children)} workers; worker, beat, sandbox, nginx running"
 
     def check_https_front(self) -> str:
-        resp = requests.get(f"{self.stack.http_url}/", allow_redirects=False, timeout=10)
+        resp = self.session().get(f"{self.stack.http_url}/", allow_redirects=False, timeout=10)
         assert resp.status_code == 301 and resp.headers["Location"].startswith("https://"), \
             f"plain HTTP answered {resp.status_code} {resp.headers.get('Location')}"
         sess = self.session()
@@ -183,7 +186,8 @@ class Smoke:
         result = self.stack.manage("sync_catalog", timeout=240)
         output = (result.stdout + result.stderr).strip()
         assert result.returncode == 0, f"sync_catalog exited {result.returncode}:\n{output[-2000:]}"
-        return output.splitlines()[-1] if output else "sync_catalog finished"
+        summary = [line.strip("│┃ ") for line in output.splitlines() if any(ch.isalnum() for ch in line)]
+        return " / ".join(summary[-6:]) or "sync_catalog finished"
 
     def check_worker_and_beat(self) -> str:
         ping = self.stack.celery("inspect", "ping", "--timeout", "5")

@@ -42,6 +42,8 @@ def _origins_for(hosts: list[str]) -> list[str]:
 
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "") or _origins_for(ALLOWED_HOSTS)
+# Absolute links in e-mails: the shop's public address, never the development default.
+SITE_URL = (os.environ.get("SITE_URL") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
 
 # --- HTTPS. TLS ends at nginx (or the ingress), which says so in X-Forwarded-Proto. ---------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

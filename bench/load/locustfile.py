@@ -29,6 +29,7 @@ class Visitor(HttpUser):
     weight = 3
 
     def on_start(self):
+        self.client.trust_env = False  # REQUESTS_CA_BUNDLE would override the stack's certificate
         self.client.verify = os.environ.get("HTX_LOAD_CA", True)
         self.shopper = Shopper(self.client, self.host, random.Random(), labelled=True)
         self.links = self.shopper.product_links()
@@ -52,6 +53,7 @@ class Buyer(HttpUser):
     weight = 1
 
     def on_start(self):
+        self.client.trust_env = False  # REQUESTS_CA_BUNDLE would override the stack's certificate
         self.client.verify = os.environ.get("HTX_LOAD_CA", True)
         self.shopper = Shopper(self.client, self.host, random.Random(), labelled=True)
 

@@ -28,6 +28,7 @@ out = {
     "DEBUG": settings.DEBUG,
     "checks": [f"{m.id}: {m.msg}" for m in run_checks(tags=["security"], include_deployment_checks=True)],
     "csrf": settings.CSRF_TRUSTED_ORIGINS,
+    "site_url": settings.SITE_URL,
     "db": {k: settings.DATABASES["default"][k] for k in ("ENGINE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")},
     "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
     "caches": {k: v["BACKEND"] for k, v in settings.CACHES.items()},
@@ -81,8 +82,9 @@ def test_deployment_checks_pass(loaded):
     assert probe({"SECURE_HSTS_PRELOAD": "true"})["checks"] == []
 
 
-def test_csrf_origins_follow_allowed_hosts(loaded):
+def test_csrf_origins_and_site_url_follow_allowed_hosts(loaded):
     assert loaded["csrf"] == ["https://shop.example.vn", "https://*.htx.example.vn"]
+    assert loaded["site_url"] == "https://shop.example.vn"
 
 
 def test_database_pool_per_process(loaded):
