@@ -21,7 +21,7 @@ from storefront.warehouse.models import Stock
 from .models import (Category, Collection, CollectionChannelListing, ComboComponent, Product,
                      ProductChannelListing, ProductMedia, ProductMediaThumbnail, ProductType, ProductVariant,
                      ProductVariantChannelListing)
-from .standards import standard_slug
+from .standards import parse_standard, standard_slug
 
 STANDARD_ATTRIBUTE = "standard"
 OCOP_ATTRIBUTE = "ocop-stars"
@@ -168,7 +168,7 @@ def products_filter(
     if collection is not None:
         queryset = queryset.filter(collection_products__collection=collection)
     if standards:
-        slugs = [standard_slug(s) for s in standards]
+        slugs = [standard_slug(parse_standard(s)[0] or s) for s in standards]
         queryset = queryset.filter(
             Exists(
                 Product.attributes.through.objects.filter(
