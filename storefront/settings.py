@@ -171,6 +171,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "HTX Market <no-reply@htx-market.example.com>")
+# Absolute links in e-mails (order status page, dashboard) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Payments: the program's one receiving account for VietQR bank transfers.
 VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "970446")

@@ -10,51 +10,41 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from storefront.core.money import format_vnd
 from storefront.order.models import Fulfillment, Order, OrderEvent
 
 
-def _lines_text(order: Order) -> str:
-    rows = []
-    for line in order.lines.all():
-        name = f"{line.product_name} ({line.variant_name})" if line.variant_name else line.product_name
-        rows.append(f"- {name} × {line.quantity}: {format_vnd(line.total_price_amount)}  [{line.cooperative_name}]")
-    return "\n".join(rows)
+def _mail_context(order: Order, **extra) -> dict:
+    """What the mail templates (storefront/templates/emails/) read; links are absolute."""
+    from django.urls import reverse
+
+    return {"order": order, "lines": list(order.lines.all()),
+            "status_url": settings.SITE_URL + reverse("web:order", args=[order.token]), **extra}
 
 
 def order_confirmation_text(order: Order) -> str:
+    from django.template.loader import render_to_string
+
     from storefront.payment.gateways import VIETQR
     from storefront.payment.vietqr import payload_for_order
 
-    parts = [
-        _("Cảm ơn bạn đã đặt hàng tại HTX Market."),
-        _("Đơn hàng số %(number)s") % {"number": order.number},
-        "",
-        _lines_text(order),
-        "",
-        _("Tạm tính: %(amount)s") % {"amount": format_vnd(order.subtotal_amount)},
-        _("Phí giao hàng (%(method)s): %(amount)s") % {"method": order.shipping_method_name,
-                                                       "amount": format_vnd(order.shipping_price_amount)},
-        _("Tổng cộng: %(amount)s") % {"amount": format_vnd(order.total_amount)},
-    ]
-    if order.estimated_delivery_min_days is not None:
-        parts.append(_("Dự kiến giao trong %(min)d–%(max)d ngày.") % {
-            "min": order.estimated_delivery_min_days, "max": order.estimated_delivery_max_days})
-    parts.append("")
+    context = _mail_context(order)
     if order.payment_gateway == VIETQR:
-        parts += [
-            _("Vui lòng chuyển khoản trước %(due)s:") % {
-                "due": order.payment_due_at.astimezone().strftime("%H:%M %d/%m/%Y") if order.payment_due_at else ""},
-            _("Ngân hàng (BIN): %(bin)s") % {"bin": settings.VIETQR_BANK_BIN},
-            _("Số tài khoản: %(account)s") % {"account": settings.VIETQR_ACCOUNT_NO},
-            _("Chủ tài khoản: %(name)s") % {"name": settings.VIETQR_ACCOUNT_NAME},
-            _("Số tiền: %(amount)s") % {"amount": format_vnd(order.total_amount)},
-            _("Nội dung chuyển khoản: %(note)s") % {"note": order.transfer_note},
-            _("Mã VietQR: %(payload)s") % {"payload": payload_for_order(order)},
-        ]
-    else:
-        parts.append(_("Bạn thanh toán tiền mặt khi nhận hàng."))
-    return "\n".join(parts)
+        context.update(
+            vietqr=True, payload=payload_for_order(order), bank_bin=settings.VIETQR_BANK_BIN,
+            bank_account=settings.VIETQR_ACCOUNT_NO, bank_account_name=settings.VIETQR_ACCOUNT_NAME,
+            due=order.payment_due_at.astimezone().strftime("%H:%M %d/%m/%Y") if order.payment_due_at else "",
+        )
+    return render_to_string("emails/order_confirmation.txt", context)
+
+
+def cooperative_new_order_text(fulfillment: Fulfillment) -> str:
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    return render_to_string("emails/cooperative_new_order.txt", {
+        "order": fulfillment.order, "fulfillment": fulfillment, "lines": list(fulfillment.lines.all()),
+        "dashboard_url": settings.SITE_URL + reverse("dashboard:orders", args=[fulfillment.cooperative_id]),
+    })
 
 
 def _send(order: Order, subject: str, body: str, kind: str) -> None:
@@ -80,15 +70,27 @@ def send_fulfillment_shipped(fulfillment_pk: int) -> None:
         return
     order = fulfillment.order
     with translation.override(order.language_code or "vi"):
-        body = "\n".join([
-            _("%(cooperative)s đã gửi hàng cho đơn #%(number)s.") % {
-                "cooperative": fulfillment.cooperative.name, "number": order.number},
-            _("Mã vận đơn: %(tracking)s") % {"tracking": fulfillment.tracking_number},
-            "",
-            "\n".join(f"- {line.product_name} × {line.quantity}" for line in fulfillment.lines.all()),
-        ])
+        from django.template.loader import render_to_string
+
+        body = render_to_string("emails/fulfillment_shipped.txt", _mail_context(
+            order, fulfillment=fulfillment, lines=list(fulfillment.lines.all())))
         _send(order, _("HTX Market: đơn #%(number)s đang được giao") % {"number": order.number}, body,
               "fulfillment_shipped")
+
+
+@shared_task
+def send_cooperative_new_order(fulfillment_pk: int) -> None:
+    """The new-order notice to a cooperative, with its part only, in Vietnamese (its staff's language)."""
+    fulfillment = Fulfillment.objects.select_related("order__shipping_address", "cooperative").filter(
+        pk=fulfillment_pk).first()
+    if fulfillment is None or not fulfillment.cooperative.email:
+        return
+    order = fulfillment.order
+    with translation.override("vi"):
+        send_mail(_("HTX Market: đơn hàng mới #%(number)s") % {"number": order.number},
+                  cooperative_new_order_text(fulfillment), settings.DEFAULT_FROM_EMAIL, [fulfillment.cooperative.email])
+    OrderEvent.objects.create(order=order, type=OrderEvent.Type.EMAIL_SENT, parameters={
+        "email_type": "cooperative_new_order", "email": fulfillment.cooperative.email})
 
 
 @shared_task
