@@ -1,6 +1,9 @@
-"""Health endpoint for load balancers and orchestrators: database and broker must both answer."""
+"""Health endpoint for load balancers and orchestrators: the database, the broker and the cache
+(which holds the sessions in production) must all answer."""
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 
 
 def _check_database() -> str | None:
@@ -24,7 +27,19 @@ def _check_broker() -> str | None:
     return None
 
 
+def _check_cache() -> str | None:
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        if cache.get("healthz") != "ok":
+            return "NotStored"
+    except Exception as exc:
+        return f"{type(exc).__name__}"
+    return None
+
+
+@never_cache
 def healthz(request):
-    problems = {name: err for name, err in (("database", _check_database()), ("broker", _check_broker())) if err}
+    checks = (("database", _check_database()), ("broker", _check_broker()), ("cache", _check_cache()))
+    problems = {name: err for name, err in checks if err}
     status = 200 if not problems else 503
     return JsonResponse({"status": "ok" if not problems else "fail", "problems": problems}, status=status)
