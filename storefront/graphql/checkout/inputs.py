@@ -38,15 +38,19 @@ def lines_data(lines, *, field: str = "variantId") -> list[tuple[int, int]]:
     return result
 
 
+def checkout_token_from_args(*, id=None, token=None, checkout_id=None) -> tuple[str, str]:
+    """(token, field it came from) out of Saleor's three ways of naming a checkout."""
+    if token is not None:
+        return str(token), "token"
+    if id is not None or checkout_id is not None:
+        field = "id" if id is not None else "checkoutId"
+        return decode_id(id if id is not None else checkout_id, expected="Checkout", field=field), field
+    raise ValidationError({"id": ValidationError("Provide one of: id, token.", code="graphql_error")})
+
+
 def checkout_from_args(info, *, id=None, token=None, checkout_id=None):
     """The checkout named by any of Saleor's three ways, if the actor may use it; else NOT_FOUND."""
-    if token is not None:
-        raw, field = str(token), "token"
-    elif id is not None or checkout_id is not None:
-        field = "id" if id is not None else "checkoutId"
-        raw = decode_id(id if id is not None else checkout_id, expected="Checkout", field=field)
-    else:
-        raise ValidationError({"id": ValidationError("Provide one of: id, token.", code="graphql_error")})
+    raw, field = checkout_token_from_args(id=id, token=token, checkout_id=checkout_id)
     checkout = checkout_selectors.checkout_for_actor(token=raw, actor=actor(info))
     if checkout is None:
         raise ValidationError({field: ValidationError(f"Couldn't resolve to a node: {raw}", code="not_found")})

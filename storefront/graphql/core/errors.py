@@ -37,7 +37,12 @@ def errors_from_validation(exc: ValidationError, *, allowed_codes: set[str] | No
         entries.extend((None, error) for error in exc.error_list)
     result = []
     for field, error in entries:
-        message = error.message % error.params if error.params else error.message
+        message = error.message
+        if error.params:
+            try:
+                message = message % error.params
+            except (TypeError, ValueError, KeyError):
+                pass  # params carry data for the payload (variants, addressType), not placeholders
         code = str(error.code or "invalid").upper()
         if allowed_codes is not None and code not in allowed_codes:
             code = "INVALID" if "INVALID" in allowed_codes else "GRAPHQL_ERROR"
