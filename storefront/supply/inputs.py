@@ -80,9 +80,11 @@ def decimal(data: dict, field: str, errors: FieldErrors, *, required: bool = Tru
     if not number.is_finite():
         errors.add(field, _("Giá trị phải là một số."), SupplyErrorCode.INVALID)
         return None
-    if number < 0 or (positive and number == 0):
-        message = _("Số lượng phải lớn hơn 0.") if positive else _("Số lượng không được âm.")
-        errors.add(field, message, SupplyErrorCode.INVALID_QUANTITY)
+    if number < 0:
+        errors.add(field, _("Số lượng không được âm."), SupplyErrorCode.INVALID_QUANTITY)
+        return None
+    if positive and number == 0:
+        errors.add(field, _("Số lượng phải lớn hơn 0."), SupplyErrorCode.INVALID_QUANTITY)
         return None
     if number > MAX_QUANTITY:
         errors.add(field, _("Số quá lớn."), SupplyErrorCode.INVALID_QUANTITY)

@@ -5,6 +5,12 @@ import pytest
 from django.utils import timezone
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The personas are users with passwords; the default PBKDF2 rounds cost about a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alliance_staff(db):
     """Staff of the Cần Thơ (92) provincial cooperative alliance, where `coop` is."""
