@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from .conf import setting
+
 from integrations.alibaba import (AlibabaClient, AlibabaSettings, DeliverPeriod, PriceTier, ProductAttribute,
                                   ProductDraft, SourcingTrade)
 
@@ -30,13 +32,14 @@ def client_settings(**overrides) -> AlibabaSettings:
         "app_secret": settings.ALIBABA_APP_SECRET,
         "session_key": settings.ALIBABA_SESSION_KEY,
     }
-    qps = getattr(settings, "CATALOG_SYNC_MAX_QPS", None)
+    qps = setting("MAX_QPS", None)
     if qps is not None:
         values["max_calls_per_second"] = float(qps) or None
-    for name in ("read_timeout", "max_attempts", "backoff_initial", "backoff_max"):
-        value = getattr(settings, f"CATALOG_SYNC_{name.upper()}", None)
+    for name, kind in (("read_timeout", float), ("max_attempts", int), ("backoff_initial", float),
+                       ("backoff_max", float)):
+        value = setting(name.upper(), None)
         if value is not None:
-            values[name] = value
+            values[name] = kind(value)
     values.update(overrides)
     return AlibabaSettings(**values)
 

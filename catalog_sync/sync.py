@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from integrations.alibaba import (AlibabaError, BusinessRuleError, InvalidAppKey
                                   InvalidTimestamp, ProductNotFound, RetryableError)
 
 from . import images as image_prep
+from .conf import setting
 from .mapping import build_listing, content_hash, listing_diff, readiness
 from .models import ExportProfile, ImageUpload, Listing, SyncAttempt, SyncLease, SyncRun
 from .ports import CatalogSource, ProductSnapshot, model_number_for
@@ -78,7 +78,7 @@ class SyncReport:
 
 
 def _setting(name: str, default):
-    return getattr(settings, f"CATALOG_SYNC_{name}", default)
+    return setting(name, default)
 
 
 # -- lease -------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ class _Engine:
     def _recover(self, listings: list[Listing], report: SyncReport) -> None:
         # An add that timed out may still be running on the platform: only after this long is "not found"
         # proof that it never happened.
-        settle = timedelta(seconds=_setting("SETTLE_SECONDS", self.catalog.read_timeout + 5))
+        settle = timedelta(seconds=_setting("SETTLE_SECONDS", float(self.catalog.read_timeout + 5)))
         skew = timedelta(minutes=_setting("CLOCK_SKEW_MINUTES", 10))
         since = min(lst.add_started_at or self.now for lst in listings) - skew
         wanted = {lst.model_number: lst for lst in listings}
