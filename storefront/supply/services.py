@@ -104,6 +104,15 @@ def need_create(*, actor, cooperative, data: dict) -> SalesNeed:
     return SalesNeed.objects.create(cooperative=cooperative, created_by=actor, **values)
 
 
+def need_import(*, source_ref: str, cooperative, data: dict) -> SalesNeed:
+    """Creates or refreshes the need imported under `source_ref` (a row of the program's sheets),
+    so importing the same sheet twice changes nothing. For system imports: no actor is checked."""
+    values = _clean_need(data, cooperative)
+    need, _created = SalesNeed.objects.update_or_create(source_ref=source_ref,
+                                                        defaults={"cooperative": cooperative, **values})
+    return need
+
+
 def need_update(*, actor, need: SalesNeed, data: dict) -> SalesNeed:
     """Changes the given fields; a closed need is no longer edited."""
     require_cooperative_supply_access(actor, need.cooperative)
@@ -199,6 +208,11 @@ def sales_record_create(*, actor, cooperative, data: dict) -> SalesRecord:
     """Records a quantity sold through one of the form's four channels; the shop's own orders are
     counted by the reports and cannot be entered here."""
     require_cooperative_supply_access(actor, cooperative)
+    values = _clean_record(data, cooperative)
+    return SalesRecord.objects.create(cooperative=cooperative, created_by=actor, **values)
+
+
+def _clean_record(data: dict, cooperative) -> dict:
     errors = inputs.FieldErrors()
     values = _read_described_product(data, cooperative, errors)
     values["need"] = _read_need(data, cooperative, errors)
@@ -216,7 +230,15 @@ def sales_record_create(*, actor, cooperative, data: dict) -> SalesRecord:
     values["difficulties"] = inputs.text(data, "difficulties", errors, max_length=2000)
     values["proposals"] = inputs.text(data, "proposals", errors, max_length=2000)
     errors.raise_if_any()
-    return SalesRecord.objects.create(cooperative=cooperative, created_by=actor, **values)
+    return values
+
+
+def sales_record_import(*, source_ref: str, cooperative, data: dict) -> SalesRecord:
+    """Creates or refreshes the record imported under `source_ref`; see `need_import`."""
+    values = _clean_record(data, cooperative)
+    record, _created = SalesRecord.objects.update_or_create(source_ref=source_ref,
+                                                            defaults={"cooperative": cooperative, **values})
+    return record
 
 
 def sales_record_delete(*, actor, record: SalesRecord) -> None:
