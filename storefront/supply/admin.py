@@ -2,7 +2,8 @@
 (their services check the rules), so the admin shows them read-only."""
 from django.contrib import admin
 
-from .models import Distributor, DistributorMember, DistributorPurchase, ProvincialAllianceMember, SalesNeed, SalesRecord
+from .models import (Distributor, DistributorMember, DistributorPurchase, ProvincialAllianceMember, SalesNeed,
+                     SalesRecord)
 
 
 @admin.register(ProvincialAllianceMember)

@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import RECORDED_CHANNELS, ProductGroup
-from .units import UNITS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
@@ -113,6 +112,3 @@ class DayForm(forms.Form):
     def __init__(self, *args, provinces=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].choices = [("", _("Tất cả"))] + [(p.code, p.name) for p in provinces]
-
-
-UNIT_CHOICES = UNITS

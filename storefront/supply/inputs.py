@@ -157,7 +157,8 @@ def date_range(start, end, errors: FieldErrors, *, max_days: int = 366):
     date_to = date(data, "date_to", errors)
     if date_from and date_to:
         if date_from > date_to:
-            errors.add("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."), SupplyErrorCode.INVALID_DATE_RANGE)
+            errors.add("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."),
+                       SupplyErrorCode.INVALID_DATE_RANGE)
         elif (date_to - date_from).days >= max_days:
             errors.add("date_to", _("Khoảng thời gian tối đa %(n)d ngày.") % {"n": max_days},
                        SupplyErrorCode.INVALID_DATE_RANGE)

@@ -158,7 +158,8 @@ class DistributorPurchase(models.Model):
     """What a distributor bought from a cooperative and where it sold it on (form C)."""
 
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="purchases")
-    cooperative = models.ForeignKey("cooperative.Cooperative", on_delete=models.PROTECT, related_name="distributor_purchases")
+    cooperative = models.ForeignKey("cooperative.Cooperative", on_delete=models.PROTECT,
+                                    related_name="distributor_purchases")
     product = models.ForeignKey("product.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     purchased_on = models.DateField(db_index=True)
     product_name = models.CharField(max_length=255)
