@@ -13,10 +13,12 @@ import urllib.parse
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+# Field values by name; for a <select>, the visible text of the option to pick (accent-insensitive).
 ADDRESS = {
     "email": "khach.smoke@example.com", "first_name": "An", "last_name": "Nguyễn Văn",
-    "street_address_1": "12 Đường 30/4", "city": "Phường Ninh Kiều", "country": "VN",
-    "country_area": "Cần Thơ", "phone": "0912345678",
+    "street_address_1": "12 Đường 30/4", "phone": "0912345678",
+    "province": "Cần Thơ", "country_area": "Cần Thơ", "commune": "Ninh Kiều", "city": "Ninh Kiều",
+    "country": "VN",
 }
 
 
@@ -33,6 +35,10 @@ class Form:
     action: str
     method: str
     fields: dict  # name -> list of (value, kind, checked or selected, attributes)
+    selects: dict = None  # name -> the <select>'s own attributes
+
+    def __post_init__(self):
+        self.selects = self.selects or {}
 
     def defaults(self) -> dict:
         data: dict = {}
@@ -51,6 +57,17 @@ class Form:
     def choices(self, name: str) -> list[str]:
         return [value for value, kind, _, _ in self.fields.get(name, []) if kind in ("radio", "option") and value]
 
+    def labelled_choices(self, name: str) -> list[tuple[str, str]]:
+        return [(value, attrs.get("_label", "").strip()) for value, kind, _, attrs in self.fields.get(name, [])
+                if kind in ("radio", "option") and value]
+
+    def pick(self, name: str, wanted: str) -> str | None:
+        """The value of the option whose text (or value) contains `wanted`, accents ignored."""
+        for value, label in self.labelled_choices(name):
+            if fold(wanted) in fold(label) or fold(wanted) == fold(value):
+                return value
+        return None
+
 
 class PageParser(HTMLParser):
     def __init__(self):
@@ -59,6 +76,13 @@ class PageParser(HTMLParser):
         self.links: list[str] = []
         self._form: Form | None = None
         self._select: str | None = None
+        self._option: dict | None = None
+        # Option lists answered alone (what htmx swaps into a <select>) belong to no form.
+        self.loose_options: list[tuple[str, str]] = []
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option["_label"] = self._option.get("_label", "") + data
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -67,6 +91,10 @@ class PageParser(HTMLParser):
         if tag == "form":
             self._form = Form(a.get("action", ""), a.get("method", "get").lower(), {})
             self.forms.append(self._form)
+        if tag == "option" and self._select is None:
+            self._option = a
+            self.loose_options.append(a)
+            return
         if self._form is None:
             return
         if tag in ("input", "button") and a.get("name"):
@@ -76,7 +104,9 @@ class PageParser(HTMLParser):
         elif tag == "select" and a.get("name"):
             self._select = a["name"]
             self._form.fields.setdefault(self._select, [])
+            self._form.selects[self._select] = a
         elif tag == "option" and self._select:
+            self._option = a
             self._form.fields[self._select].append((a.get("value", ""), "option", "selected" in a, a))
         elif tag == "textarea" and a.get("name"):
             self._form.fields.setdefault(a["name"], []).append(("", "textarea", False, a))
@@ -86,6 +116,8 @@ class PageParser(HTMLParser):
             self._form = None
         elif tag == "select":
             self._select = None
+        elif tag == "option":
+            self._option = None
 
 
 def parse(html: str) -> PageParser:
@@ -185,18 +217,7 @@ class Shopper:
                      if any(name.split("-")[-1] == "street_address_1" for name in f.fields)), None)
         if form is None:
             raise FlowError("the checkout page has no address form")
-        data = form.defaults()
-        fill = dict(ADDRESS, email=email or ADDRESS["email"])
-        for name in form.fields:
-            base = name.split("-")[-1]
-            if base in fill:
-                options = form.choices(name)
-                value = fill[base]
-                if options and value not in options:
-                    value = next((o for o in options if fold(fill[base]) in fold(o)), options[0])
-                data[name] = value
-            elif any(word in name for word in ("consent", "privacy", "terms", "accept")):
-                data[name] = form.fields[name][0][0] or "on"
+        data = self.fill(page.url, form, dict(ADDRESS, email=email or ADDRESS["email"]))
         resp = self.submit(page.url, form, data)
         if resp.status_code != 200 or "/thanh-toan/giao-hang/" not in resp.url:
             raise FlowError(f"address step answered {resp.status_code} at {resp.url}: {page_errors(resp.text)}")
@@ -204,7 +225,7 @@ class Shopper:
         form = next((f for f in parse(resp.text).forms if f.method == "post"), None)
         if form is None:
             raise FlowError("the delivery page has no form")
-        data = form.defaults()
+        data = self.fill(resp.url, form, {})
         for name in form.fields:
             options = form.choices(name)
             if options and not data.get(name):
@@ -217,6 +238,49 @@ class Shopper:
         if any(word in fold(errors) for word in ("het hang", "khong du", "insufficient", "out of stock", "con lai")):
             raise SoldOut(errors)
         raise FlowError(f"placing the order answered {placed.status_code} at {placed.url}: {errors}")
+
+    def fill(self, page_url: str, form: Form, values: dict) -> dict:
+        """The form's defaults with `values` filled in by field name (prefixes ignored), options
+        picked by their visible text, required-looking consent boxes ticked; a <select> that loads
+        its dependent list with htmx (hx-get, hx-target) gets that list fetched as a browser would."""
+        data = form.defaults()
+        for name in list(form.fields):
+            base = name.split("-")[-1]
+            if base in values:
+                if name in form.selects:
+                    value = form.pick(name, values[base])
+                    if value is None:
+                        raise FlowError(f"no option {values[base]!r} in {name}: {form.labelled_choices(name)[:5]}")
+                    data[name] = value
+                    self._load_dependent(page_url, form, name, value)
+                else:
+                    data[name] = values[base]
+            elif "consent" in name and "marketing" not in name:
+                data[name] = form.fields[name][0][0] or "on"
+        for name in form.selects:  # lists that only now have their options
+            base = name.split("-")[-1]
+            if base in values and not data.get(name):
+                value = form.pick(name, values[base])
+                if value is None:
+                    raise FlowError(f"no option {values[base]!r} in {name}: {form.labelled_choices(name)[:5]}")
+                data[name] = value
+        return data
+
+    def _load_dependent(self, page_url: str, form: Form, name: str, value: str) -> None:
+        attrs = form.selects[name]
+        url, target = attrs.get("hx-get"), attrs.get("hx-target", "")
+        if not url or not target.startswith("#id_"):
+            return
+        target_name = target.removeprefix("#id_")
+        if target_name not in form.selects:
+            return
+        resp = self.sess.get(urllib.parse.urljoin(page_url, url), params={name: value},
+                             headers={"HX-Request": "true", "Referer": page_url}, timeout=30,
+                             **({"name": request_label(url)} if self.labelled else {}))
+        if resp.status_code != 200:
+            raise FlowError(f"loading the choices for {target_name} answered {resp.status_code}")
+        options = parse(f"<div>{resp.text}</div>").loose_options
+        form.fields[target_name] = [(o.get("value", ""), "option", "selected" in o, o) for o in options]
 
     def buy_one(self, email: str | None = None) -> str:
         links = self.product_links()
