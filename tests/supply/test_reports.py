@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from storefront.supply import reports, services
 from storefront.supply.models import SalesChannel
@@ -146,7 +147,7 @@ def test_daily_needs_list(coop, other_coop, coop_staff, other_coop_staff, progra
         (str(SalesChannel.MARKET.label), Decimal("220.5")), (str(SalesChannel.DISTRIBUTOR.label), Decimal("220.5")),
         (str(SalesChannel.PROCESSOR.label), 30), (str(SalesChannel.EXPORTER.label), 251)]
 
-    after_close = reports.needs_daily_report(actor=program_staff, day=datetime.date.today())
+    after_close = reports.needs_daily_report(actor=program_staff, day=timezone.localdate())
     assert "Closed earlier" not in [r.need.product_name for s in after_close.sections for r in s.rows]
     mine = reports.needs_daily_report(actor=alliance_staff, day=day)
     assert {r.need.cooperative for s in mine.sections for r in s.rows} == {coop}
