@@ -3,37 +3,11 @@ import pytest
 
 from storefront.graphql.core.ids import global_id
 from storefront.order.models import Order
+from tests.graphql.flows import ADDRESS, create_checkout, ready_checkout
 from tests.graphql.queries import (BILLING_ADDRESS_UPDATE, CHECKOUT_COMPLETE, CHECKOUT_CREATE, CHECKOUT_QUERY,
                                    CONSENT, DELIVERY_METHOD_UPDATE, EMAIL_UPDATE, LINES_ADD, LINES_DELETE,
                                    LINES_UPDATE, NOTE_UPDATE, ORDER_BY_ID, ORDER_BY_TOKEN, PAYMENT_CREATE,
                                    SHIPPING_ADDRESS_UPDATE, TRANSACTION_INITIALIZE)
-
-ADDRESS = {
-    "firstName": "An", "lastName": "Nguyễn Văn", "streetAddress1": "12 Đường 30/4", "city": "Phường Ninh Kiều",
-    "country": "VN", "countryArea": "Cần Thơ", "phone": "0912345678",
-}
-
-
-def create_checkout(gql, variant, quantity=2, **extra):
-    data = gql.execute(CHECKOUT_CREATE, {"input": {
-        "channel": "vietnam", "email": "khach@example.com",
-        "lines": [{"quantity": quantity, "variantId": global_id("ProductVariant", variant.pk)}], **extra}})
-    assert data["checkoutCreate"]["errors"] == []
-    return data["checkoutCreate"]["checkout"]
-
-
-def ready_checkout(gql, variant, shipping_method, quantity=2):
-    checkout = create_checkout(gql, variant, quantity)
-    cid = checkout["id"]
-    assert gql.execute(SHIPPING_ADDRESS_UPDATE, {"id": cid, "address": ADDRESS})[
-        "checkoutShippingAddressUpdate"]["errors"] == []
-    assert gql.execute(BILLING_ADDRESS_UPDATE, {"id": cid, "address": ADDRESS})[
-        "checkoutBillingAddressUpdate"]["errors"] == []
-    assert gql.execute(DELIVERY_METHOD_UPDATE, {"id": cid, "deliveryMethodId": global_id(
-        "ShippingMethod", shipping_method.pk)})["checkoutDeliveryMethodUpdate"]["errors"] == []
-    assert gql.execute(CONSENT, {"id": cid})["checkoutPrivacyConsentUpdate"]["errors"] == []
-    return cid
-
 
 def test_full_checkout_cash_on_delivery(gql, variant, shipping_method):
     checkout = create_checkout(gql, variant)

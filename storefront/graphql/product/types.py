@@ -521,7 +521,7 @@ class ProductMedia(SaleorObjectType):
 
     @staticmethod
     def resolve_type(root, info):
-        return root.type
+        return str(root.type)  # a fresh instance holds the TextChoices member, not its value
 
     @staticmethod
     def resolve_oembed_data(root, info):
