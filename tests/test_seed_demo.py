@@ -24,11 +24,6 @@ def row_counts() -> dict[str, int]:
     return {label: apps.get_model(label).objects.count() for label in COUNTED}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_seed_demo_loads_the_sample_and_a_second_run_changes_nothing(django_capture_on_commit_callbacks):
     from storefront.channel.models import Channel
     from storefront.product.models import Product
