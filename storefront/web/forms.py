@@ -4,13 +4,14 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from storefront.core.models import Commune, Province
 
 
 class AddressForm(forms.Form):
-    last_name = forms.CharField(label=_("Họ"), max_length=128)
-    first_name = forms.CharField(label=_("Tên"), max_length=128)
+    last_name = forms.CharField(label=pgettext_lazy("person name", "Họ"), max_length=128)
+    first_name = forms.CharField(label=pgettext_lazy("person name", "Tên"), max_length=128)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
                             help_text=_("Ví dụ: 0912 345 678"))
@@ -82,8 +83,8 @@ class DeliveryPaymentForm(ConsentFields):
 
 class RegisterForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    last_name = forms.CharField(label=_("Họ"), max_length=150, required=False)
-    first_name = forms.CharField(label=_("Tên"), max_length=150, required=False)
+    last_name = forms.CharField(label=pgettext_lazy("person name", "Họ"), max_length=150, required=False)
+    first_name = forms.CharField(label=pgettext_lazy("person name", "Tên"), max_length=150, required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
