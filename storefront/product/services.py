@@ -297,6 +297,15 @@ def product_update(*, actor, product: Product, data: Mapping) -> Product:
         return _save_product(product)
 
 
+def product_denormalised_refresh(*, product: Product) -> Product:
+    """Recompute what the services keep in step (search text, standard attributes, cheapest price)
+    after an edit made outside them, such as the Django admin's forms."""
+    with transaction.atomic():
+        _save_product(product)
+        _refresh_product_prices(product)
+    return product
+
+
 def products_refresh_search_text(*, cooperative=None, category=None) -> int:
     """Re-fold `search_text` after a cooperative or category is renamed. Returns the rows touched."""
     products = Product.objects.select_related("cooperative__province", "origin_province", "category")

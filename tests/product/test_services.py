@@ -193,3 +193,15 @@ def test_collections_are_program_staff_only(program_staff, coop_staff, product, 
     assert list(products_filter(channel=channel, collection=collection)) == [product]
     with pytest.raises(PermissionDenied):
         collection_create(actor=coop_staff, data={"name": "Của tôi"})
+
+
+def test_denormalised_refresh_after_an_edit_outside_the_services(product, channel):
+    from storefront.product.selectors import product_search
+    from storefront.product.services import product_denormalised_refresh
+
+    Product.objects.filter(pk=product.pk).update(name="Nếp than", standards=["VietGAP"])
+    product.refresh_from_db()
+    product.variants.get().channel_listings.update(price_amount=99_000)
+    product_denormalised_refresh(product=product)
+    assert list(product_search(channel=channel, query="nep than vietgap")) == [product]
+    assert ProductChannelListing.objects.get(product=product).discounted_price_amount == 99_000
