@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -189,11 +190,14 @@ class Smoke:
         return result.stdout.strip().splitlines()[-1]
 
     def export_sync(self) -> str:
-        result = self.stack.manage("sync_catalog", timeout=240)
+        # --full also lists the remote catalog, so the run proves signed calls reach the sandbox
+        # even when the demo data has no product selected for export yet.
+        result = self.stack.manage("sync_catalog", "--full", timeout=240)
         output = (result.stdout + result.stderr).strip()
         assert result.returncode == 0, f"sync_catalog exited {result.returncode}:\n{output[-2000:]}"
-        summary = [line.strip("│┃ ") for line in output.splitlines() if any(ch.isalnum() for ch in line)]
-        return " / ".join(summary[-6:]) or "sync_catalog finished"
+        counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^[│┃|\s]*([a-z_ ]+?)\s*[│┃|]\s*(\d+)", output, re.M)}
+        assert counts.get("read calls", 0) > 0, f"the sync made no call to the sandbox:\n{output[-1500:]}"
+        return ", ".join(f"{k} {v}" for k, v in counts.items())
 
     def check_worker_and_beat(self) -> str:
         ping = self.stack.celery("inspect", "ping", "--timeout", "5")

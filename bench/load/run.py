@@ -65,15 +65,16 @@ def read_stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def server_errors(access_log: Path) -> int:
-    count = 0
-    for line in access_log.read_text().splitlines():
+def server_errors(access_log: Path, skip: int) -> list[str]:
+    """5xx answers in nginx's log after its first `skip` lines (the start-up health polls)."""
+    found = []
+    for line in access_log.read_text().splitlines()[skip:]:
         try:
             if json.loads(line)["status"] >= 500:
-                count += 1
+                found.append(line)
         except (ValueError, KeyError):
-            count += 1
-    return count
+            found.append(line)
+    return found
 
 
 def render(args, stats: list[dict], invariants: dict, errors_5xx: int, elapsed: float) -> str:
@@ -98,7 +99,7 @@ def render(args, stats: list[dict], invariants: dict, errors_5xx: int, elapsed: 
         f"to the cart and checks out with cash on delivery. Every stock row was cut to {args.stock} units first.",
         "",
         f"**{float(total['Requests/s']):.1f} requests/s** over {elapsed:.0f} s, {total['Request Count']} requests, "
-        f"**{total['Failure Count']} failures**, {errors_5xx} responses ≥ 500 in nginx's log.",
+        f"**{total['Failure Count']} failures**, {errors_5xx} responses ≥ 500 in nginx's log during the run.",
         "",
         "| request | count | failures | req/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -150,6 +151,8 @@ def main(argv=None) -> int:
             if cut.returncode != 0:
                 raise StackError(f"could not cut stock: {cut.stderr[-2000:]}")
             prefix = stack.workdir / "locust"
+            access_log = stack.workdir / "logs" / "nginx-access.log"
+            before = len(access_log.read_text().splitlines())
             env = dict(os.environ, HTX_LOAD_CA=str(stack.cert_path))
             started = time.monotonic()
             locust = subprocess.run(
@@ -167,7 +170,12 @@ def main(argv=None) -> int:
             if check.returncode != 0:
                 raise StackError(f"invariant check failed to run: {check.stderr[-2000:]}")
             invariants = json.loads(check.stdout.split("INVARIANTS", 1)[1])
-            errors_5xx = server_errors(stack.workdir / "logs" / "nginx-access.log")
+            errors = server_errors(access_log, skip=before)
+            errors_5xx = len(errors)
+            for line in errors[:10]:
+                print("5xx:", line)
+            if errors:
+                print(stack.log_tail("web", 60))
             failures_csv = Path(f"{prefix}_failures.csv")
             if failures_csv.exists():
                 print(failures_csv.read_text()[-4000:])
