@@ -215,7 +215,7 @@ def test_attributes_of_a_product(gql, product):
     product.attributes.add(value)
     query = """query($slug: String!) { product(slug: $slug, channel: "vietnam") {
       attributes { attribute { slug inputType choices(first: 5) { edges { node { name } } } } values { name slug } }
-      assignedAttributes { __typename attribute { slug } ... on AssignedMultiChoiceAttribute { values { name } } }
+      assignedAttributes { __typename attribute { slug } ... on AssignedMultiChoiceAttribute { value { name } } }
       attribute(slug: "standard") { values { slug } }
     } attributes(first: 5) { edges { node { slug name } } } }"""
     data = gql.execute(query, {"slug": product.slug})
@@ -223,7 +223,8 @@ def test_attributes_of_a_product(gql, product):
     assert attrs == [{"attribute": {"slug": "standard", "inputType": "MULTISELECT",
                                     "choices": {"edges": [{"node": {"name": "VietGAP"}}]}},
                       "values": [{"name": "VietGAP", "slug": "vietgap"}]}]
-    assert data["product"]["assignedAttributes"][0]["__typename"] == "AssignedMultiChoiceAttribute"
+    assert data["product"]["assignedAttributes"] == [{"__typename": "AssignedMultiChoiceAttribute",
+                                                      "attribute": {"slug": "standard"}, "value": [{"name": "VietGAP"}]}]
     assert data["product"]["attribute"]["values"] == [{"slug": "vietgap"}]
 
 

@@ -7,7 +7,7 @@ server do. Both rules are validation rules: an abusive query is refused before i
 from __future__ import annotations
 
 from graphene.validation import depth_limit_validator
-from graphql import GraphQLError, ValidationRule
+from graphql import GraphQLError, ValidationRule, specified_rules
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
 
 MAX_DEPTH = 15
@@ -62,4 +62,5 @@ class CostLimitRule(ValidationRule):
 
 
 def validation_rules():
-    return (depth_limit_validator(max_depth=MAX_DEPTH), CostLimitRule)
+    """GraphQL's own rules plus ours (a view given rules runs only those, so include the standard set)."""
+    return (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH), CostLimitRule)

@@ -108,8 +108,7 @@ def assigned_attributes(values) -> list:
         result.append({
             "__typename": "AssignedMultiChoiceAttribute" if multi else "AssignedSingleChoiceAttribute",
             "attribute": attribute,
-            "value": None if multi else _choice_value(group["values"][0]),
-            "values": [_choice_value(v) for v in group["values"]],
+            "value": [_choice_value(v) for v in group["values"]] if multi else _choice_value(group["values"][0]),
         })
     return result
 

@@ -2,6 +2,8 @@
 of the account lock-out the account service applies after repeated failures."""
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -33,7 +35,10 @@ def _hit(key: str) -> int:
 
 
 def check_rate_limit(request, email: str) -> None:
-    keys = (f"htx:token-create:ip:{_client_ip(request)}", f"htx:token-create:email:{email.strip().lower()}")
+    # Hashed: keys stay short and safe for any cache backend whatever the client sends.
+    email_key = hashlib.sha256(str(email).strip().lower().encode()).hexdigest()
+    ip_key = hashlib.sha256(_client_ip(request).encode()).hexdigest()
+    keys = (f"htx:token-create:ip:{ip_key}", f"htx:token-create:email:{email_key}")
     counts = [_hit(key) for key in keys]
     if max(counts) > _limit():
         raise ValidationError({"email": ValidationError(
