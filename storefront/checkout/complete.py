@@ -44,7 +44,9 @@ def checkout_complete(*, checkout: Checkout, actor=None, payment_gateway: str | 
         return existing
     try:
         with transaction.atomic():
-            locked = (Checkout.objects.select_for_update().filter(pk=token).first())
+            locked = (Checkout.objects.select_for_update(of=("self",))
+                      .select_related("channel", "user", "shipping_address__province", "billing_address")
+                      .filter(pk=token).first())
             if locked is None:  # completed by a concurrent call that committed while we waited
                 order = None
             else:
@@ -77,7 +79,8 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
         errors.setdefault(field, ValidationError(message, code=code.value))
 
     user = checkout.user if checkout.user_id else (actor if actor is not None and actor.is_authenticated else None)
-    lines = list(checkout.lines.select_related("variant__product__cooperative").order_by("created_at", "id"))
+    lines = list(checkout.lines.select_related("variant__product__cooperative", "variant__product__product_type")
+                 .order_by("created_at", "id"))
     if not lines:
         fail("lines", _("Giỏ hàng trống."), CheckoutErrorCode.NO_LINES)
     if not checkout.channel.is_active:
@@ -169,6 +172,14 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
             ))
     OrderLine.objects.bulk_create(order_lines)
 
+    gateway.start(order=order)
+    OrderEvent.objects.create(order=order, date=now, type=OrderEvent.Type.PLACED, user=user,
+                              parameters={"gateway": gateway.id, "total": order.total_amount})
+    if checkout.privacy_consent_at is not None:
+        _record_checkout_consent(checkout, user, email)
+    checkout.delete()
+
+    # Last, so the stock rows stay locked only until the commit that follows.
     try:
         allocate_stock(order_lines=order_lines)
     except InsufficientStock as exc:
@@ -177,13 +188,6 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
             _("Không đủ hàng: %(items)s.") % {"items": labels},
             code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
             params={"variants": [item.variant_id for item in exc.items]})})
-
-    gateway.start(order=order)
-    OrderEvent.objects.create(order=order, date=now, type=OrderEvent.Type.PLACED, user=user,
-                              parameters={"gateway": gateway.id, "total": order.total_amount})
-    if checkout.privacy_consent_at is not None:
-        _record_checkout_consent(checkout, user, email)
-    checkout.delete()
     notifications.order_placed(order)
     return order
 

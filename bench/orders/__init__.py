@@ -1,0 +1,157 @@
+"""Orders per second with 16 concurrent buyers, through the services (not HTTP), on PostgreSQL.
+
+Each buyer is a process with its own database connection. A buyer repeatedly fills a checkout
+with 1–3 products (a third of the lines from 20 "hot" products that every buyer wants, so the
+row locks are contended), gives an address, picks delivery and cash on delivery, consents, and
+completes it. Reported: seed time, orders per second (whole buyer flow, and completion alone),
+latency percentiles; then checks that nothing was oversold or lost and that no buyer hit an error.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/htx .venv/bin/python -m bench.orders
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import statistics
+import sys
+import time
+
+from bench.common import django_setup
+
+ADDRESS = {"first_name": "An", "last_name": "Nguyễn Văn", "street_address_1": "12 Đường 30/4",
+           "city": "Phường Ninh Kiều", "country": "VN", "country_area": "Cần Thơ", "phone": "0912345678"}
+HOT_PRODUCTS = 20
+
+
+def _buyer(index: int, variant_ids: list[int], hot: list[int], channel_id: int, orders: int, barrier, results) -> None:
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from storefront.channel.models import Channel
+    from storefront.checkout.selectors import checkout_shipping_methods
+    from storefront.checkout.services import (checkout_complete, checkout_create, checkout_delivery_method_update,
+                                              checkout_payment_gateway_set, checkout_privacy_consent)
+    from storefront.payment.gateways import COD
+
+    connections.close_all()  # never share the parent's socket
+    rng = random.Random(index)
+    channel = Channel.objects.get(pk=channel_id)
+    flow, complete, errors, order_ids = [], [], [], []
+    barrier.wait()
+    for n in range(orders):
+        lines = {}
+        for _ in range(rng.randint(1, 3)):
+            pool = hot if rng.random() < 0.33 else variant_ids
+            lines[rng.choice(pool)] = rng.randint(1, 3)
+        started = time.perf_counter()
+        try:
+            checkout = checkout_create(channel=channel, email=f"buyer{index}-{n}@bench.example.com",
+                                       lines=list(lines.items()), shipping_address=ADDRESS, billing_address=ADDRESS)
+            method = checkout_shipping_methods(checkout=checkout)[0]
+            checkout_delivery_method_update(checkout=checkout, shipping_method_id=method.method.pk)
+            checkout_payment_gateway_set(checkout=checkout, gateway_id=COD)
+            checkout_privacy_consent(checkout=checkout, granted=True)
+            before_complete = time.perf_counter()
+            order = checkout_complete(checkout=checkout)
+            done = time.perf_counter()
+            complete.append(done - before_complete)
+            flow.append(done - started)
+            order_ids.append(order.pk)
+        except ValidationError as exc:
+            errors.append(f"ValidationError {exc.message_dict}")
+        except Exception as exc:  # counted and reported: the benchmark fails on any
+            errors.append(f"{type(exc).__name__}: {exc}")
+    results.put({"flow": flow, "complete": complete, "errors": errors, "orders": order_ids,
+                 "finished": time.perf_counter()})
+
+
+def _check_stock(order_ids) -> list[str]:
+    from django.db.models import Sum
+
+    from storefront.order.models import Order, OrderLine
+    from storefront.warehouse.models import Allocation, Stock
+
+    problems = []
+    held = dict(Allocation.objects.values("stock_id").annotate(n=Sum("quantity_allocated")).values_list("stock_id", "n"))
+    for stock_id, quantity, allocated in Stock.objects.values_list("pk", "quantity", "quantity_allocated"):
+        if allocated != held.get(stock_id, 0):
+            problems.append(f"stock {stock_id}: counter {allocated} != allocations {held.get(stock_id, 0)}")
+        if allocated > quantity:
+            problems.append(f"stock {stock_id}: oversold ({allocated} > {quantity})")
+    placed = OrderLine.objects.filter(order_id__in=order_ids).aggregate(n=Sum("quantity"))["n"] or 0
+    allocated = Allocation.objects.filter(order_line__order_id__in=order_ids).aggregate(
+        n=Sum("quantity_allocated"))["n"] or 0
+    if placed != allocated:
+        problems.append(f"units ordered {placed} != units allocated {allocated}")
+    if Order.objects.filter(pk__in=order_ids).count() != len(order_ids):
+        problems.append("an order reported placed is missing")
+    return problems
+
+
+def _pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.orders", description=__doc__.splitlines()[0])
+    parser.add_argument("--buyers", type=int, default=16)
+    parser.add_argument("--orders-per-buyer", type=int, default=40)
+    parser.add_argument("--products", type=int, default=10_000)
+    args = parser.parse_args(argv)
+
+    # Mails are rendered and "sent" (eagerly, to a dummy backend) so their cost is measured too.
+    django_setup(CELERY_TASK_ALWAYS_EAGER="true", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                 LOG_LEVEL="WARNING")
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        print("bench.orders needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
+        return 2
+    from bench.common import ensure_postgres_database, seed_bench_catalog
+
+    ensure_postgres_database()
+    call_command("migrate", verbosity=0)
+
+    catalog = seed_bench_catalog(n_products=args.products)
+    print(f"seed: {len(catalog.variant_ids)} products ready, {catalog.created_products} created "
+          f"in {catalog.seconds:.2f} s", flush=True)
+    rng = random.Random(0)
+    hot = rng.sample(catalog.variant_ids, HOT_PRODUCTS)
+    connections.close_all()
+
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(args.buyers + 1)
+    results = ctx.Queue()
+    buyers = [ctx.Process(target=_buyer, args=(i, catalog.variant_ids, hot, catalog.channel_id,
+                                               args.orders_per_buyer, barrier, results))
+              for i in range(args.buyers)]
+    for buyer in buyers:
+        buyer.start()
+    barrier.wait()
+    started = time.perf_counter()
+    collected = [results.get(timeout=900) for _ in buyers]
+    for buyer in buyers:
+        buyer.join()
+    elapsed = max(r["finished"] for r in collected) - started
+
+    flow = [x for r in collected for x in r["flow"]]
+    complete = [x for r in collected for x in r["complete"]]
+    errors = [e for r in collected for e in r["errors"]]
+    order_ids = [o for r in collected for o in r["orders"]]
+    problems = _check_stock(order_ids)
+    rate = len(order_ids) / elapsed
+    print(f"buyers: {args.buyers} processes, {args.orders_per_buyer} orders each, 1–3 lines, "
+          f"{HOT_PRODUCTS} hot products in a third of the lines")
+    print(f"orders completed: {len(order_ids)} in {elapsed:.2f} s = {rate:.1f} orders/s (whole buyer flow)")
+    print(f"checkout_complete latency: p50 {_pct(complete, .5):.0f} ms, p95 {_pct(complete, .95):.0f} ms, "
+          f"p99 {_pct(complete, .99):.0f} ms; whole flow p50 {_pct(flow, .5):.0f} ms, p95 {_pct(flow, .95):.0f} ms")
+    if complete:
+        print(f"completion alone: {args.buyers / statistics.mean(complete):.1f} orders/s at {args.buyers} buyers")
+    print(f"errors: {len(errors)}; stock check: {'ok, nothing oversold or lost' if not problems else problems[:5]}")
+    for error in errors[:5]:
+        print("  ", error)
+    return 0 if not errors and not problems else 1

@@ -1,0 +1,5 @@
+import sys
+
+from bench.orders import main
+
+sys.exit(main())
