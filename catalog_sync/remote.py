@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+import requests
 from django.conf import settings
-
-from .conf import setting
+from requests.adapters import HTTPAdapter
 
 from integrations.alibaba import (AlibabaClient, AlibabaSettings, DeliverPeriod, PriceTier, ProductAttribute,
                                   ProductDraft, SourcingTrade)
+
+from .conf import setting
 
 WRITE_METHODS = {"upload_image", "add_product", "update_product", "set_display", "update_inquiry"}
 
@@ -48,7 +50,13 @@ class B2BCatalog:
     """Thread-safe: the sync calls it from a pool of worker threads."""
 
     def __init__(self, client: AlibabaClient | None = None):
-        self.client = client or AlibabaClient(client_settings())
+        if client is None:
+            http = requests.Session()  # one keep-alive connection per sync worker thread
+            size = int(setting("WORKERS", 8)) + 2
+            http.mount("http://", HTTPAdapter(pool_connections=2, pool_maxsize=size))
+            http.mount("https://", HTTPAdapter(pool_connections=2, pool_maxsize=size))
+            client = AlibabaClient(client_settings(), session=http)
+        self.client = client
         self.counts = CallCounts()
         self._lock = threading.Lock()
 

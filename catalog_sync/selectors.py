@@ -24,14 +24,19 @@ def category_rules(category: RemoteCategory | None) -> CategoryRules | None:
                          required_attributes=required, allowed_values=allowed)
 
 
-def export_terms(profile: ExportProfile) -> ExportTerms:
-    """The profile as plain data (uses prefetched price tiers when present)."""
+def export_terms(profile: ExportProfile, *, tiers: tuple[Tier, ...] | None = None,
+                 category: CategoryRules | None | bool = False) -> ExportTerms:
+    """The profile as plain data; the sync passes tiers and category rules it loaded in bulk."""
+    if tiers is None:
+        tiers = tuple(Tier(t.min_quantity, t.price_usd) for t in profile.price_tiers.all())
+    if category is False:
+        category = category_rules(profile.remote_category)
     return ExportTerms(
         selected=profile.selected,
         title_en=profile.title_en,
         description_en=profile.description_en,
         keywords=tuple(profile.keywords or ()),
-        category=category_rules(profile.remote_category),
+        category=category,
         hs_code=profile.hs_code,
         place_of_origin=profile.place_of_origin,
         brand_name=profile.brand_name,
@@ -48,7 +53,7 @@ def export_terms(profile: ExportProfile) -> ExportTerms:
         payment_methods=tuple(profile.payment_methods or ()),
         certifications=tuple(profile.certifications or ()),
         target_markets=tuple(profile.target_markets or ()),
-        tiers=tuple(Tier(t.min_quantity, t.price_usd) for t in profile.price_tiers.all()),
+        tiers=tiers,
         prices_confirmed=profile.prices_confirmed,
     )
 

@@ -44,10 +44,13 @@ class ShopCatalogSource:
         if not product_ids:
             return {}
         products = list(
-            Product.objects.filter(pk__in=product_ids)
-            .select_related("cooperative", "category", "product_type", "origin_province")
+            Product.objects.filter(pk__in=product_ids).values(
+                "pk", "cooperative_id", "cooperative__name", "cooperative__status", "name", "name_en", "description",
+                "description_en", "category_id", "category__name", "category__name_en", "product_type__kind",
+                "unit_label", "net_quantity", "net_unit", "weight_g", "shelf_life_days", "origin_province__name_en",
+                "standards", "updated_at")
         )
-        ids = [p.pk for p in products]
+        ids = [p["pk"] for p in products]
         channel_slug = _export_channel_slug()
         published = set(
             ProductChannelListing.objects.filter(product_id__in=ids, channel__slug=channel_slug, is_published=True)
@@ -65,14 +68,16 @@ class ShopCatalogSource:
             variants_by_product[product_id].append(variant_id)
         quantities = _quantities([v for vs in variants_by_product.values() for v in vs])
         images: dict[int, list[ImageRef]] = defaultdict(list)
-        for media in ProductMedia.objects.filter(product_id__in=ids, type=ProductMedia.Type.IMAGE).exclude(
-                image="").order_by("product_id", "sort_order", "pk"):
-            images[media.product_id].append(
-                ImageRef(media_id=media.pk, content_hash=media.content_hash or f"media-{media.pk}-{media.image.name}",
-                         width=media.width, height=media.height, alt=media.alt, url=media.image.url))
+        storage = ProductMedia._meta.get_field("image").storage
+        for pid, media_id, digest, width, height, alt, name in (
+                ProductMedia.objects.filter(product_id__in=ids, type=ProductMedia.Type.IMAGE).exclude(image="")
+                .order_by("product_id", "sort_order", "pk")
+                .values_list("product_id", "pk", "content_hash", "width", "height", "alt", "image")):
+            images[pid].append(ImageRef(media_id=media_id, content_hash=digest or f"media-{media_id}-{name}",
+                                        width=width, height=height, alt=alt, url=storage.url(name)))
         today = timezone.localdate()
         certs: dict[tuple[str, int], set[str]] = defaultdict(set)
-        coop_ids = {p.cooperative_id for p in products}
+        coop_ids = {p["cooperative_id"] for p in products}
         for cert in Certification.objects.filter(Q(product_id__in=ids) | Q(cooperative_id__in=coop_ids,
                                                                             product__isnull=True)):
             if cert.valid_until and cert.valid_until < today:
@@ -81,33 +86,34 @@ class ShopCatalogSource:
             certs[key].add(cert.type)
         result = {}
         for p in products:
-            variant_ids = variants_by_product.get(p.pk, [])
-            result[p.pk] = ProductSnapshot(
-                product_id=p.pk,
-                cooperative_id=p.cooperative_id,
-                cooperative_name=p.cooperative.name,
-                cooperative_selling=p.cooperative.status == Cooperative.Status.APPROVED,
-                name=p.name,
-                name_en=p.name_en,
-                description=p.description,
-                description_en=p.description_en,
-                category_id=p.category_id,
-                category_name=p.category.name if p.category else "",
-                category_name_en=(p.category.name_en if p.category else ""),
-                is_published=p.pk in published,
-                is_combo=p.product_type.kind == ProductType.Kind.COMBO,
-                price_vnd=prices.get(p.pk),
+            pid = p["pk"]
+            variant_ids = variants_by_product.get(pid, [])
+            result[pid] = ProductSnapshot(
+                product_id=pid,
+                cooperative_id=p["cooperative_id"],
+                cooperative_name=p["cooperative__name"],
+                cooperative_selling=p["cooperative__status"] == Cooperative.Status.APPROVED,
+                name=p["name"],
+                name_en=p["name_en"],
+                description=p["description"],
+                description_en=p["description_en"],
+                category_id=p["category_id"],
+                category_name=p["category__name"] or "",
+                category_name_en=p["category__name_en"] or "",
+                is_published=pid in published,
+                is_combo=p["product_type__kind"] == ProductType.Kind.COMBO,
+                price_vnd=prices.get(pid),
                 quantity_available=sum(quantities.get(v, 0) for v in variant_ids),
-                unit_label=p.unit_label,
-                net_quantity=str(p.net_quantity) if p.net_quantity is not None else "",
-                net_unit=p.net_unit,
-                weight_g=p.weight_g,
-                shelf_life_days=p.shelf_life_days,
-                origin_province_en=p.origin_province.name_en if p.origin_province else "",
-                standards=tuple(str(s) for s in (p.standards or [])),
-                certifications=tuple(sorted(certs[("product", p.pk)] | certs[("coop", p.cooperative_id)])),
-                images=tuple(images.get(p.pk, ())),
-                updated_at=p.updated_at,
+                unit_label=p["unit_label"],
+                net_quantity=str(p["net_quantity"]) if p["net_quantity"] is not None else "",
+                net_unit=p["net_unit"],
+                weight_g=p["weight_g"],
+                shelf_life_days=p["shelf_life_days"],
+                origin_province_en=p["origin_province__name_en"] or "",
+                standards=tuple(str(x) for x in (p["standards"] or [])),
+                certifications=tuple(sorted(certs[("product", pid)] | certs[("coop", p["cooperative_id"])])),
+                images=tuple(images.get(pid, ())),
+                updated_at=p["updated_at"],
             )
         return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from integrations.alibaba.sandbox.config import SandboxConfig
+from integrations.alibaba.sandbox.config import DEFAULT_PROHIBITED_WORDS, SandboxConfig
 from integrations.alibaba.sandbox.server import serve
 
 
@@ -27,7 +27,9 @@ class SandboxHandle:
     def reset(self) -> None:
         self.admin("reset", {})
         self.knobs(fault_rate=0.0, rate_limit_share=0.0, rate_limit_qps=0, latency_ms=0, latency_jitter_ms=0,
-                   review_mode="auto", review_delay_seconds=0, fail_next=0, lose_next_replies=0, seed=7)
+                   review_mode="auto", review_delay_seconds=0, fail_next=0, lose_next_replies=0, seed=7,
+                   fault_modes=["isp"], min_image_px=640, reject_edits_while_pending=True,
+                   lose_reply_methods=["alibaba.icbu.product.add"], prohibited_words=list(DEFAULT_PROHIBITED_WORDS))
 
 
 @pytest.fixture(scope="session")
