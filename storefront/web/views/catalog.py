@@ -13,7 +13,7 @@ from storefront.product.selectors import (categories_tree, category_by_slug, col
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import cards_for, listing_page
+from ..listing import cards_for, first_products, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -30,8 +30,8 @@ def home(request):
     latest = products_filter(channel=channel, actor=request.user, sort="-created")
     combo = ProductType.Kind.COMBO
     return render(request, "web/home.html", {
-        "combo_cards": cards_for(latest.filter(product_type__kind=combo)[:HOME_SECTION_SIZE]),
-        "new_cards": cards_for(latest.exclude(product_type__kind=combo)[:HOME_SECTION_SIZE]),
+        "combo_cards": cards_for(first_products(latest.filter(product_type__kind=combo), HOME_SECTION_SIZE)),
+        "new_cards": cards_for(first_products(latest.exclude(product_type__kind=combo), HOME_SECTION_SIZE)),
         "categories": categories_tree(),
         "cooperatives": cooperatives_selling().select_related("province")[:HOME_SECTION_SIZE],
         "featured_collections": collections_featured(channel=channel).order_by("sort_order", "pk")[:6],
@@ -72,8 +72,8 @@ def search_suggest(request):
     query = (request.GET.get("q") or "").strip()[:100]
     products = []
     if len(query) >= 2:
-        products = list(products_filter(channel=current_channel(request), actor=request.user, query=query)
-                        [:SUGGESTION_COUNT])
+        products = first_products(products_filter(channel=current_channel(request), actor=request.user,
+                                                  query=query), SUGGESTION_COUNT)
     return render(request, "web/_suggestions.html", {"query": query, "products": products})
 
 

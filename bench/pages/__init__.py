@@ -1,0 +1,125 @@
+"""Server time of the shop's pages on a 10,000-product catalog: home, category, search, product, cart.
+
+Requests go through Django's full stack (middleware, sessions, templates) with the test client, in
+one process, so the figures are the server's share of a page view without network or browser.
+Writes median and 95th percentile into bench/RESULTS.md between its own markers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/htx .venv/bin/python -m bench.pages
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from bench.common import django_setup, ensure_postgres_database
+
+RESULTS = Path(__file__).resolve().parents[1] / "RESULTS.md"
+START, END = "<!-- bench.pages:start -->", "<!-- bench.pages:end -->"
+TARGET_MS = 30.0
+
+
+def _pages(catalog) -> dict[str, str]:
+    from storefront.product.models import Product
+
+    product = Product.objects.filter(slug__startswith="bench-p-").order_by("slug")[len(catalog.variant_ids) // 2]
+    return {
+        "home": "/",
+        "category (24 per page)": "/danh-muc/bench/",
+        "category (48 per page, sorted by price)": "/danh-muc/bench/?per_page=48&sort=price",
+        "search `gao st25`": "/tim-kiem/?q=gao+st25",
+        "product": f"/san-pham/{product.slug}/",
+        "cart (3 lines)": "/gio-hang/",
+    }
+
+
+def _measure(client, url: str, *, warmup: int, rounds: int) -> list[float]:
+    for _ in range(warmup):
+        assert client.get(url).status_code == 200, url
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    return timings
+
+
+def _section(rows, *, products: int, vendor: str, rounds: int, load: tuple[float, float, float]) -> str:
+    lines = [
+        START,
+        "## Shop pages (bench.pages)",
+        "",
+        f"Server time per page view through Django's whole stack (test client, one process), {products:,} "
+        f"published products, {vendor}, Python {platform.python_version()}, {rounds} requests per page after "
+        f"a warm-up; target: median under {TARGET_MS:.0f} ms. {os.cpu_count()} CPUs, load average during the "
+        f"run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min): figures from a busy machine are high.",
+        "",
+        "| page | median ms | p95 ms | SQL queries |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, median, p95, queries in rows:
+        lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {queries} |")
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def _write(section: str) -> None:
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    args = parser.parse_args(argv)
+
+    django_setup(DEBUG="false")  # DEBUG keeps every query in memory: not what production runs
+    ensure_postgres_database()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.common import seed_bench_catalog
+
+    call_command("migrate", verbosity=0)
+    catalog = seed_bench_catalog(args.products)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh bulk loads have no planner statistics yet
+            cursor.execute("ANALYZE")
+    print(f"catalog: {len(catalog.variant_ids)} products ({catalog.created_products} created, "
+          f"{catalog.seconds:.1f} s)", flush=True)
+
+    client = Client()
+    for variant_id in catalog.variant_ids[:3]:
+        response = client.post("/gio-hang/them/", {"variant": variant_id, "quantity": 1})
+        assert response.status_code == 302 and response["Location"] == "/gio-hang/", response
+
+    rows, slow = [], []
+    for name, url in _pages(catalog).items():
+        timings = _measure(client, url, warmup=5, rounds=args.rounds)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        median = statistics.median(timings)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        rows.append((name, median, p95, len(queries)))
+        print(f"{name:45s} median {median:6.1f} ms  p95 {p95:6.1f} ms  {len(queries)} queries", flush=True)
+        if median >= TARGET_MS:
+            slow.append(name)
+    if not args.no_write:
+        _write(_section(rows, products=len(catalog.variant_ids), vendor=connection.vendor, rounds=args.rounds,
+                        load=os.getloadavg()))
+    if slow:
+        print(f"over {TARGET_MS:.0f} ms median: {', '.join(slow)}")
+    return 1 if slow else 0
