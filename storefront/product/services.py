@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -562,7 +562,8 @@ def product_media_create(*, actor, product: Product, uploaded_file, alt: str = "
     require_cooperative_access(actor, product.cooperative_id)
     alt = (alt or "").strip()[:250]
     with transaction.atomic():
-        next_order = (product.media.aggregate(m=Min("sort_order"))["m"] or 0) + product.media.count()
+        last = product.media.aggregate(m=Max("sort_order"))["m"]
+        next_order = 0 if last is None else last + 1
         media = ProductMedia(product=product, alt=alt, sort_order=next_order, type=ProductMedia.Type.IMAGE)
         media_store_image(media, uploaded_file, name_hint=product.slug)
         media.save()
