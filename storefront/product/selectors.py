@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from storefront.cooperative.models import Cooperative
 from storefront.core.permissions import cooperative_ids_of, is_program_staff, require_cooperative_access
-from storefront.core.text import fold, search_terms
+from storefront.core.text import search_terms
 from storefront.warehouse.models import Stock
 
 from .models import (Category, Collection, CollectionChannelListing, ComboComponent, Product,

@@ -22,7 +22,7 @@ from storefront.account.services import account_register, address_book_add
 from storefront.channel.models import Channel
 from storefront.cooperative.models import Cooperative
 from storefront.cooperative.services import cooperative_approve, cooperative_register
-from storefront.core.models import Province, Region
+from storefront.core.models import Region
 from storefront.menu.models import Menu, MenuItem
 from storefront.product.models import Category, Collection, Product, ProductVariant
 from storefront.product.services import (collection_add_products, collection_channel_listing_update,
