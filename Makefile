@@ -29,7 +29,7 @@ migrate: setup
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+run: migrate
 	$(PY) bin/run_all.py
 
 test: setup chromium

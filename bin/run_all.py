@@ -20,19 +20,6 @@ SANDBOX_PORT = os.environ.get("SANDBOX_PORT", "8700")
 VAR = Path(os.environ.get("HTX_VAR_DIR", ROOT / "var"))
 
 
-def demo_accounts() -> list[tuple[str, str, str]]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    try:
-        from storefront.core.demo import DEMO_ACCOUNTS
-    except ImportError:
-        return []
-    return list(DEMO_ACCOUNTS)
-
-
 def main() -> int:
     env = dict(os.environ)
     env.setdefault("ALIBABA_GATEWAY_URL", f"http://127.0.0.1:{SANDBOX_PORT}/router/rest")
@@ -52,11 +39,9 @@ def main() -> int:
     print(f"  Admin:              http://{HOST}:{PORT}/admin/")
     print(f"  Sandbox B2B catalog: http://127.0.0.1:{SANDBOX_PORT}/ (buyer pages)")
     print("  Celery worker and beat: running (broker: %s)" % env.get("CELERY_BROKER_URL", "filesystem, under var/"))
-    accounts = demo_accounts()
-    if accounts:
-        print("Demo accounts:")
-        for role, email, password in accounts:
-            print(f"  {role:<28} {email:<40} {password}")
+    sys.stdout.flush()
+    # Idempotent: on a second start it changes nothing and just lists the demo logins.
+    subprocess.run([PY, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True)
     print("Press Ctrl-C to stop.", flush=True)
 
     procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for name, cmd in commands.items()}

@@ -1,13 +1,16 @@
 from django.core.management.base import BaseCommand
 
 from storefront.core.demo import seed_demo
+from storefront.supply.demo import seed_supply_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo catalog, shipping zones, menus and one demo account per role (safe to run again)."
+    help = "Load the demo catalog, shipping zones, menus, the program's sample sheets and one demo account per role (safe to run again)."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-images", action="store_true", help="Skip the generated product pictures.")
 
     def handle(self, *args, no_images=False, **options):
         seed_demo(with_images=not no_images, stdout=self.stdout)
+        counts = seed_supply_demo()
+        self.stdout.write("Supply-and-demand samples: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "\n")
