@@ -4,6 +4,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from storefront.checkout.error_codes import CheckoutErrorCode
 from storefront.checkout.models import Checkout, CheckoutLine
 from storefront.checkout.validation import load_variant_contexts, purchase_problem
@@ -125,6 +127,6 @@ def checkout_problems(*, checkout: Checkout) -> list[CheckoutProblem]:
         elif line.quantity > available[line.variant_id]:
             problems.append(CheckoutProblem(
                 code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
-                message=f"{context.label}: {available[line.variant_id]}",
+                message=_("%(item)s chỉ còn %(n)d.") % {"item": context.label, "n": available[line.variant_id]},
                 line_id=line.pk, variant_id=line.variant_id, available_quantity=available[line.variant_id]))
     return problems
