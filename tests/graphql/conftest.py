@@ -12,8 +12,9 @@ class GraphQLClient:
         self.client = Client()
         self.token = None
 
-    def post(self, query: str, variables: dict | None = None, *, token: str | None = None, raw: bool = False):
-        headers = {}
+    def post(self, query: str, variables: dict | None = None, *, token: str | None = None, raw: bool = False,
+             **extra):
+        headers = dict(extra)
         bearer = token or self.token
         if bearer:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {bearer}"

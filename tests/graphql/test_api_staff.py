@@ -114,7 +114,8 @@ def test_publish_listing(gql_as, coop_staff, product, channel):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "customer", "other_coop_staff"])
-def test_permission_matrix_on_another_cooperatives_product(request, gql, gql_as, who, product, variant, coop):
+def test_permission_matrix_on_another_cooperatives_product(request, gql, gql_as, who, product, variant, coop,
+                                                           channel):
     client = gql if who == "anonymous" else gql_as(request.getfixturevalue(who))
     pid = global_id("Product", product.pk)
     vid = global_id("ProductVariant", variant.pk)
@@ -126,7 +127,7 @@ def test_permission_matrix_on_another_cooperatives_product(request, gql, gql_as,
         (VARIANT_UPDATE, {"id": vid, "input": {"name": "x"}}, "productVariantUpdate"),
         (STOCKS_UPDATE, {"variantId": vid, "stocks": [{"warehouse": warehouse_id, "quantity": 999}]},
          "productVariantStocksUpdate"),
-        (LISTING_UPDATE, {"id": pid, "input": {"removeChannels": [global_id("Channel", 1)]}},
+        (LISTING_UPDATE, {"id": pid, "input": {"removeChannels": [global_id("Channel", channel.pk)]}},
          "productChannelListingUpdate"),
     ]
     for query, variables, field in calls:

@@ -5,7 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from storefront.core.permissions import cooperative_ids_of, is_cooperative_staff, is_program_staff
+from storefront.core.permissions import (cooperative_ids_of, is_cooperative_staff, is_program_staff,
+                                         require_cooperative_access)
 from storefront.cooperative.models import Cooperative
 from storefront.product.error_codes import ProductErrorCode
 from storefront.product.models import Category, Product, ProductType, ProductVariant
@@ -105,7 +106,9 @@ def cooperative_for_create(info, global_id=None) -> Cooperative:
     """The cooperative a new product belongs to: the one named, else the actor's only one."""
     user = actor(info)
     if global_id:
-        return get_object(Cooperative, global_id, "Cooperative", "cooperative")
+        cooperative = get_object(Cooperative, global_id, "Cooperative", "cooperative")
+        require_cooperative_access(user, cooperative.pk)
+        return cooperative
     ids = cooperative_ids_of(user)
     if len(ids) == 1:
         return Cooperative.objects.get(pk=next(iter(ids)))
@@ -113,14 +116,19 @@ def cooperative_for_create(info, global_id=None) -> Cooperative:
                                                           code=ProductErrorCode.REQUIRED.value)})
 
 
-def product_by_id(global_id, field: str = "id") -> Product:
-    return get_object(Product, global_id, "Product", field)
+def product_by_id(global_id, field: str = "id", *, user=None) -> Product:
+    """The product, checked against `actor` first so nothing else about the request is revealed
+    to someone who may not touch it (the service checks again when it acts)."""
+    product = get_object(Product, global_id, "Product", field)
+    require_cooperative_access(user, product.cooperative_id)
+    return product
 
 
-def variant_by_id(global_id, field: str = "id") -> ProductVariant:
+def variant_by_id(global_id, field: str = "id", *, user=None) -> ProductVariant:
     pk = decode_int_id(global_id, expected="ProductVariant", field=field)
     variant = ProductVariant.objects.select_related("product").filter(pk=pk).first()
     if variant is None:
         raise ValidationError({field: ValidationError(f"Couldn't resolve to a node: {global_id}",
                                                       code=ProductErrorCode.NOT_FOUND.value)})
+    require_cooperative_access(user, variant.product.cooperative_id)
     return variant

@@ -13,7 +13,7 @@ from ..inputs import get_object, product_by_id, require_staff
 @saleor_mutation("productChannelListingUpdate")
 def product_channel_listing_update(root, info, id, input):
     user = require_staff(info)
-    product = product_by_id(id)
+    product = product_by_id(id, user=user)
     updates = input.get("update_channels") or []
     removals = input.get("remove_channels") or []
     with transaction.atomic():  # several channels: all or none

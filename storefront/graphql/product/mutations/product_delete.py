@@ -9,7 +9,7 @@ from ..inputs import product_by_id, require_staff
 @saleor_mutation("productDelete")
 def product_delete(root, info, id=None, external_reference=None):
     user = require_staff(info)
-    product = product_by_id(id)
+    product = product_by_id(id, user=user)
     pk = product.pk
     product_services.product_delete(actor=user, product=product)
     product.pk = pk  # keep the deleted product's id in the answer, as Saleor does

@@ -13,7 +13,7 @@ from ..inputs import product_by_id, require_staff
 @saleor_mutation("productMediaCreate")
 def product_media_create(root, info, input):
     user = require_staff(info)
-    product = product_by_id(input.get("product"), field="product")
+    product = product_by_id(input.get("product"), field="product", user=user)
     image = input.get("image")
     if input.get("media_url") and image is None:
         raise ValidationError({"mediaUrl": ValidationError(

@@ -9,5 +9,5 @@ from ..inputs import product_by_id, product_data, require_staff
 @saleor_mutation("productUpdate")
 def product_update(root, info, input, id=None, external_reference=None):
     user = require_staff(info)
-    product = product_by_id(id)
+    product = product_by_id(id, user=user)
     return {"product": product_services.product_update(actor=user, product=product, data=product_data(input))}

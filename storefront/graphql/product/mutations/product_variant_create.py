@@ -9,7 +9,7 @@ from ..inputs import product_by_id, require_staff, stocks_data, variant_data
 @saleor_mutation("productVariantCreate")
 def product_variant_create(root, info, input):
     user = require_staff(info)
-    product = product_by_id(input.get("product"), field="product")
+    product = product_by_id(input.get("product"), field="product", user=user)
     data = variant_data(input)
     stocks = stocks_data(input.get("stocks"))
     if stocks:
