@@ -132,8 +132,11 @@ def fold(text: str) -> str:
 
 
 def page_errors(html: str) -> str:
-    found = re.findall(r'class="[^"]*(?:error|errorlist|invalid|alert)[^"]*"[^>]*>(.*?)<', html, flags=re.S)
-    return "; ".join(t.strip() for t in found if t.strip())[:500] or "(no error shown)"
+    """The text of what the page flags as an error (role="alert" or an error class)."""
+    found = re.findall(r'<[a-z]+[^>]*(?:role="alert"|class="[^"]*\berror[^"]*")[^>]*>(.*?)</(?:div|p|ul|li|span)>',
+                       html, flags=re.S)
+    texts = [re.sub(r"<[^>]+>", " ", t) for t in found]
+    return "; ".join(" ".join(t.split()) for t in texts if t.strip())[:500] or "(no error shown)"
 
 
 def request_label(path: str) -> str:
@@ -235,7 +238,7 @@ class Shopper:
         if placed.status_code == 200 and match:
             return match.group(1)
         errors = page_errors(placed.text)
-        if any(word in fold(errors) for word in ("het hang", "khong du", "insufficient", "out of stock", "con lai")):
+        if any(word in fold(errors) for word in ("het hang", "khong du hang", "insufficient", "out of stock", "chi con")):
             raise SoldOut(errors)
         raise FlowError(f"placing the order answered {placed.status_code} at {placed.url}: {errors}")
 
