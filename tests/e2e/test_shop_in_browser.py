@@ -244,3 +244,38 @@ def test_phone_viewport_has_no_horizontal_scroll(new_page, shop, screenshot):
         assert overflow["scroll"] <= overflow["width"], (name, overflow)
         assert not overflow["wide"], (name, overflow)
         screenshot(page, f"phone-{name}")
+
+
+def test_demo_shop_and_demo_accounts(new_page, screenshot):
+    """The demo data of `manage.py seed_demo` (without its pictures: drawing and thumbnailing them takes
+    most of a minute; photos are covered by the cooperative test): its accounts sign in through the form."""
+    from storefront.core.demo import DEMO_PASSWORD, seed_demo
+
+    logins = dict(seed_demo(with_images=False).logins)
+    page = new_page()
+    page.goto("/")
+    expect(page.locator("#h-combos")).to_be_visible()
+    screenshot(page, "demo-home")
+    page.get_by_label("Tìm sản phẩm").fill("gao st25 vinh binh")
+    page.get_by_label("Tìm sản phẩm").press("Enter")
+    page.locator(".card a", has_text="Gạo ST25 Vĩnh Bình").first.click()
+    expect(page.locator("#price")).to_contain_text("₫")
+    screenshot(page, "demo-product")
+
+    sign_in(page, logins["customer"], DEMO_PASSWORD)
+    page.goto("/tai-khoan/")
+    expect(page.locator("h1")).to_have_text("Tài khoản của tôi")
+
+    staff_email = next(email for role, email in logins.items() if "Vĩnh Bình" in role)
+    staff = new_page()
+    sign_in(staff, staff_email, DEMO_PASSWORD)
+    staff.goto("/dashboard/")
+    expect(staff.locator("h1")).to_have_text("HTX Nông nghiệp Vĩnh Bình")
+    staff.get_by_role("link", name="Sản phẩm", exact=True).click()
+    expect(staff.locator("main table")).to_contain_text("Gạo ST25 Vĩnh Bình")
+
+    program = new_page()
+    sign_in(program, logins["program staff (admin)"], DEMO_PASSWORD)
+    program.goto("/dashboard/program/hop-tac-xa/")
+    expect(program.locator("main")).to_contain_text("HTX Nông nghiệp Vĩnh Bình")
+    screenshot(program, "demo-program-cooperatives")
