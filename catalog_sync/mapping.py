@@ -10,7 +10,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from anyascii import anyascii
 from django.utils.translation import gettext as _
@@ -314,10 +314,3 @@ def listing_diff(old: dict, new: dict, prefix: str = "") -> list[tuple[str, obje
         elif a != b:
             out.append((path, a, b))
     return out
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        return None

@@ -18,9 +18,6 @@ from integrations.alibaba import (AlibabaClient, AlibabaSettings, DeliverPeriod,
 
 from .conf import setting
 
-WRITE_METHODS = {"upload_image", "add_product", "update_product", "set_display", "update_inquiry"}
-
-
 @dataclass
 class CallCounts:
     reads: int = 0
