@@ -122,6 +122,10 @@ def products_queryset(info, *, channel, search=None, filter=None, where=None, so
         channel=channel, actor=actor(info), query=search or "", category=category, collection=collection,
         price_min=price_min, price_max=price_max, cooperative=cooperative, in_stock=in_stock, sort=sort,
     )
+    if sort is None and not search:
+        # No sortBy: the stable order of Product (by slug, unique-indexed), so the first page
+        # is read from the index instead of sorting the whole catalog by name.
+        queryset = queryset.order_by("slug")
     if product_type is not None:
         queryset = queryset.filter(product_type=product_type)
     return _narrow(queryset, filter, where)

@@ -1,0 +1,5 @@
+import sys
+
+from bench.graphql import main
+
+sys.exit(main())
