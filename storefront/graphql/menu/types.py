@@ -2,15 +2,10 @@ from __future__ import annotations
 
 from storefront.menu import models as m
 
-from ..core.dataloaders import BaseLoader, grouped, loader
+from ..core.dataloaders import loader
 from ..core.saleor import SaleorObjectType
 from ..core.values import is_english, language_display
-
-
-class MenuItemsByMenuIdLoader(BaseLoader):
-    def batch_load(self, keys):
-        rows = m.MenuItem.objects.filter(menu_id__in=keys).select_related("category", "collection")
-        return grouped(keys, rows, lambda item: item.menu_id)
+from .dataloaders import MenuItemsByMenuIdLoader
 
 
 def _children_of(items, parent_id):
