@@ -59,7 +59,14 @@ def forget_checkout(request) -> None:
 def cart_quantity(request) -> int:
     if SESSION_KEY not in request.session:
         return 0
+    known = getattr(request, "_htx_cart_quantity", None)
+    if known is not None:  # the page already computed its totals
+        return known
     checkout = current_checkout(request)
     if checkout is None:
         return 0
     return checkout.lines.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def remember_cart_quantity(request, quantity: int) -> None:
+    request._htx_cart_quantity = quantity

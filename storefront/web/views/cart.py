@@ -12,7 +12,7 @@ from storefront.checkout.selectors import checkout_problems, checkout_totals
 from storefront.checkout.services import checkout_lines_add, checkout_lines_delete, checkout_lines_update
 from storefront.product.models import ProductVariant
 
-from ..cart import current_checkout
+from ..cart import current_checkout, remember_cart_quantity
 from ..errors import flat_messages
 
 
@@ -26,11 +26,15 @@ def _quantity(raw, *, minimum: int) -> int | None:
 
 def _cart_context(request, *, line_errors=None):
     checkout = current_checkout(request)
-    if checkout is None or not checkout.lines.exists():
+    if checkout is None:
+        return {"checkout": None, "line_errors": {}}
+    totals = checkout_totals(checkout=checkout)
+    remember_cart_quantity(request, totals.quantity)
+    if not totals.lines:
         return {"checkout": None, "line_errors": {}}
     return {
         "checkout": checkout,
-        "totals": checkout_totals(checkout=checkout),
+        "totals": totals,
         "problems": checkout_problems(checkout=checkout),
         "line_errors": line_errors or {},
     }

@@ -13,7 +13,7 @@ from storefront.product.selectors import (categories_tree, category_by_slug, col
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import cards_for, first_products, listing_page
+from ..listing import cards_for, fetch_ordered, first_products, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -29,9 +29,13 @@ def home(request):
     channel = current_channel(request)
     latest = products_filter(channel=channel, actor=request.user, sort="-created")
     combo = ProductType.Kind.COMBO
+    combo_ids = list(latest.filter(product_type__kind=combo).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
+    new_ids = list(latest.exclude(product_type__kind=combo).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
+    # Both sections' cards in one load: one set of joins, prefetches and stock lookups.
+    cards = {card.product.pk: card for card in cards_for(fetch_ordered(latest, combo_ids + new_ids))}
     return render(request, "web/home.html", {
-        "combo_cards": cards_for(first_products(latest.filter(product_type__kind=combo), HOME_SECTION_SIZE)),
-        "new_cards": cards_for(first_products(latest.exclude(product_type__kind=combo), HOME_SECTION_SIZE)),
+        "combo_cards": [cards[pk] for pk in combo_ids if pk in cards],
+        "new_cards": [cards[pk] for pk in new_ids if pk in cards],
         "categories": categories_tree(),
         "cooperatives": cooperatives_selling().select_related("province")[:HOME_SECTION_SIZE],
         "featured_collections": collections_featured(channel=channel).order_by("sort_order", "pk")[:6],
