@@ -45,6 +45,8 @@ def main() -> int:
     print("Press Ctrl-C to stop.", flush=True)
 
     procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for name, cmd in commands.items()}
+    # Export demo next: it loads the B2B categories from the sandbox just started, so it waits for it.
+    subprocess.run([PY, "manage.py", "seed_export_demo", "--wait-for-platform", "30"], cwd=ROOT, env=env)
 
     stopping = False
 

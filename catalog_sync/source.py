@@ -151,6 +151,22 @@ class ShopCatalogSource:
     def cooperative_ids_of(self, user) -> set[int]:
         return permissions.cooperative_ids_of(user)
 
+    def product_ids_by_sku(self, skus: list[str]) -> dict[str, int]:
+        """Shop product ids of the variants with these SKUs (the demo finds its sample products this way)."""
+        return dict(ProductVariant.objects.filter(sku__in=skus).values_list("sku", "product_id"))
+
+    def sample_catalog(self) -> dict:
+        """The shop's sample catalog (demo data, with the `export` terms of some products)."""
+        from storefront.core.demo.seed import load_sample
+
+        return load_sample()
+
+    def a_trade_staff_user(self):
+        """An active trade-staff account to act as in demo seeding (None when there is none)."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(is_active=True, is_trade_staff=True).order_by("pk").first()
+
     def product_edit_url(self, product_id: int) -> str:
         try:
             return reverse("dashboard:product-edit", args=[product_id])

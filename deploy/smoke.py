@@ -190,13 +190,18 @@ class Smoke:
         return result.stdout.strip().splitlines()[-1]
 
     def export_sync(self) -> str:
-        # --full also lists the remote catalog, so the run proves signed calls reach the sandbox
-        # even when the demo data has no product selected for export yet.
+        # The export demo selects the sample products that carry export terms; the sync must then
+        # add them to the sandbox catalog (write calls), not merely read from it.
+        seeded = self.stack.manage("seed_export_demo", "--wait-for-platform", "30", timeout=120)
+        assert seeded.returncode == 0, f"seed_export_demo exited {seeded.returncode}:\n{seeded.stderr[-1500:]}"
         result = self.stack.manage("sync_catalog", "--full", timeout=240)
         output = (result.stdout + result.stderr).strip()
         assert result.returncode == 0, f"sync_catalog exited {result.returncode}:\n{output[-2000:]}"
         counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^[│┃|\s]*([a-z_ ]+?)\s*[│┃|]\s*(\d+)", output, re.M)}
         assert counts.get("read calls", 0) > 0, f"the sync made no call to the sandbox:\n{output[-1500:]}"
+        assert counts.get("add", 0) > 0 and counts.get("write calls", 0) > 0, \
+            f"the sync added no product to the sandbox:\n{seeded.stdout[-800:]}\n{output[-1500:]}"
+        assert counts.get("failed", 0) == 0, f"listings failed:\n{output[-1500:]}"
         return ", ".join(f"{k} {v}" for k, v in counts.items())
 
     def check_worker_and_beat(self) -> str:
