@@ -10,16 +10,54 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
+from threading import Lock
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql_core_promise import PromiseExecutionContext
 
 from .auth import TokenError, user_from_access_token
 from .validation import validation_rules
 
 logger = logging.getLogger(__name__)
+
+
+class _DocumentCache:
+    """Parsed and validated documents by query text: a storefront sends the same few queries over
+    and over, and validating one costs more than running many resolvers."""
+
+    def __init__(self, size: int = 256, max_query_length: int = 20_000):
+        self.size = size
+        self.max_query_length = max_query_length  # huge documents are validated, never kept
+        self.items: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, query: str, schema, rules) -> tuple:
+        with self.lock:
+            if query in self.items:
+                self.items.move_to_end(query)
+                return self.items[query]
+        try:
+            document = parse(query)
+        except Exception as exc:  # a syntax error is the client's, reported as such
+            return None, [exc]
+        errors = validate(schema, document, rules, graphene_settings.MAX_VALIDATION_ERRORS)
+        entry = (document, errors)
+        if len(query) > self.max_query_length:
+            return entry
+        with self.lock:
+            self.items[query] = entry
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return entry
+
+
+_documents = _DocumentCache()
 
 
 def _json_error(message: str, status: int, code: str | None = None) -> HttpResponse:
@@ -49,6 +87,40 @@ class SaleorGraphQLView(GraphQLView):
         except Exception:  # a bug must not leak a Django error page to an API client
             logger.exception("GraphQL request failed")
             return _json_error("Internal Server Error", 500)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        """graphene-django's, with parse + validate cached per query text."""
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        schema = self.schema.graphql_schema
+        document, errors = _documents.get(query, schema, self.validation_rules)
+        if errors:
+            return ExecutionResult(data=None, errors=errors)
+        operation_ast = get_operation_ast(document, operation_name)
+        if request.method.lower() == "get" and operation_ast is not None \
+                and operation_ast.operation != OperationType.QUERY:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseNotAllowed(
+                ["POST"], f"Can only perform a {operation_ast.operation.value} operation from a POST request."))
+        try:
+            options = {
+                "root_value": self.get_root_value(request),
+                "context_value": self.get_context(request),
+                "variable_values": variables,
+                "operation_name": operation_name,
+                "middleware": self.get_middleware(request),
+                "execution_context_class": self.execution_context_class,
+            }
+            if operation_ast is not None and operation_ast.operation == OperationType.MUTATION \
+                    and graphene_settings.ATOMIC_MUTATIONS is True:
+                with transaction.atomic():
+                    return execute(schema, document, **options)
+            return execute(schema, document, **options)
+        except Exception as exc:
+            return ExecutionResult(errors=[exc])
 
     def parse_body(self, request):
         content_type = self.get_content_type(request)
