@@ -39,15 +39,12 @@ def _existing_order(token, actor) -> Order | None:
 
 def checkout_complete(*, checkout: Checkout, actor=None, payment_gateway: str | None = None) -> Order:
     token = checkout.pk
-    existing = _existing_order(token, actor)
-    if existing is not None:
-        return existing
     try:
         with transaction.atomic():
             locked = (Checkout.objects.select_for_update(of=("self",))
                       .select_related("channel", "user", "shipping_address__province", "billing_address")
                       .filter(pk=token).first())
-            if locked is None:  # completed by a concurrent call that committed while we waited
+            if locked is None:  # already completed (or by a concurrent call that committed while we waited)
                 order = None
             else:
                 if not _owned_by(actor, locked.user_id):
@@ -107,7 +104,8 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
         raise ValidationError(errors)
 
     line_errors = LineErrors()
-    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel)
+    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel,
+                                     variants=[line.variant for line in lines])
     # Stock is checked by allocate_stock under row locks, not here (a check before locking races).
     validate_lines(channel=checkout.channel, quantities={line.variant_id: line.quantity for line in lines},
                    contexts=contexts, errors=line_errors, check_stock=False)
@@ -154,12 +152,14 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
     by_cooperative = defaultdict(list)
     for line in lines:
         by_cooperative[line.variant.product.cooperative].append(line)
+    groups = sorted(by_cooperative.items(), key=lambda item: item[0].pk)
+    fulfillments = Fulfillment.objects.bulk_create(
+        Fulfillment(order=order, cooperative=cooperative, fulfillment_order=position, created_at=now,
+                    subtotal_amount=sum(prices[line.pk] * line.quantity for line in coop_lines))
+        for position, (cooperative, coop_lines) in enumerate(groups, 1)
+    )
     order_lines = []
-    for position, (cooperative, coop_lines) in enumerate(sorted(by_cooperative.items(), key=lambda i: i[0].pk), 1):
-        fulfillment = Fulfillment.objects.create(
-            order=order, cooperative=cooperative, fulfillment_order=position, created_at=now,
-            subtotal_amount=sum(prices[line.pk] * line.quantity for line in coop_lines),
-        )
+    for fulfillment, (cooperative, coop_lines) in zip(fulfillments, groups):
         for line in coop_lines:
             variant = line.variant
             order_lines.append(OrderLine(

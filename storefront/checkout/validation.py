@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from storefront.checkout.error_codes import CheckoutErrorCode
 from storefront.cooperative.models import Cooperative
-from storefront.product.models import (ComboComponent, ProductChannelListing, ProductVariant,
+from storefront.product.models import (ComboComponent, ProductChannelListing, ProductType, ProductVariant,
                                        ProductVariantChannelListing)
 from storefront.warehouse.selectors import variants_quantity_available
 
@@ -55,14 +55,15 @@ class VariantContext:
         return f"{name} ({self.variant.name})" if self.variant.name else f"{name} [{self.variant.sku}]"
 
 
-def load_variant_contexts(*, variant_ids, channel) -> dict[int, VariantContext]:
+def load_variant_contexts(*, variant_ids, channel, variants=None) -> dict[int, VariantContext]:
+    """`variants`: the same variants already loaded with product, cooperative and product type."""
     ids = {int(v) for v in variant_ids}
     if not ids:
         return {}
-    variants = {
-        v.pk: v for v in ProductVariant.objects.filter(pk__in=ids).select_related(
-            "product__cooperative", "product__product_type")
-    }
+    if variants is None:
+        variants = ProductVariant.objects.filter(pk__in=ids).select_related("product__cooperative",
+                                                                             "product__product_type")
+    variants = {v.pk: v for v in variants if v.pk in ids}
     product_ids = {v.product_id for v in variants.values()}
     listings = {
         row.product_id: row for row in ProductChannelListing.objects.filter(product_id__in=product_ids, channel=channel)
@@ -71,11 +72,12 @@ def load_variant_contexts(*, variant_ids, channel) -> dict[int, VariantContext]:
         ProductVariantChannelListing.objects.filter(variant_id__in=ids, channel=channel).values_list(
             "variant_id", "price_amount")
     )
+    combo_ids = {pk for pk, v in variants.items() if v.product.product_type.kind == ProductType.Kind.COMBO}
     blocked_combos = set(
-        ComboComponent.objects.filter(combo_id__in=ids)
+        ComboComponent.objects.filter(combo_id__in=combo_ids)
         .exclude(component__product__cooperative__status=Cooperative.Status.APPROVED)
         .values_list("combo_id", flat=True)
-    )
+    ) if combo_ids else set()
     now = timezone.now()
     contexts = {}
     for pk, variant in variants.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from storefront.shipping.models import ShippingMethod, ShippingZone
 
@@ -30,15 +30,17 @@ class ShippingMethodQuote:
         return self.method.name
 
 
-def zones_for(*, channel, province) -> list[ShippingZone]:
-    zones = list(
-        ShippingZone.objects.filter(channels=channel)
-        .filter(Q(provinces=province) | Q(region=province.region))
-        .distinct()
-        .prefetch_related("provinces")
+def _methods_for(*, channel, province) -> list[ShippingMethod]:
+    """Methods of the zones reaching `province`, in one query; province-listing zones win."""
+    listed = ShippingZone.provinces.through.objects.filter(shippingzone_id=OuterRef("zone_id"), province_id=province.pk)
+    methods = list(
+        ShippingMethod.objects.filter(zone__channels=channel)
+        .filter(Q(zone__region=province.region) | Exists(listed))
+        .annotate(province_listed=Exists(listed))
+        .order_by("pk")
     )
-    listing = [z for z in zones if any(p.pk == province.pk for p in z.provinces.all())]
-    return listing or [z for z in zones if z.region == province.region]
+    specific = [m for m in methods if m.province_listed]
+    return specific or methods
 
 
 def quote(method: ShippingMethod, *, weight_g: int, subtotal: int) -> ShippingMethodQuote | None:
@@ -59,8 +61,7 @@ def shipping_methods_for(*, channel, province, weight_g: int, subtotal: int) -> 
     """Applicable methods, cheapest first (then fastest)."""
     if province is None:
         return []
-    zones = zones_for(channel=channel, province=province)
-    methods = ShippingMethod.objects.filter(zone__in=zones).order_by("pk")
+    methods = _methods_for(channel=channel, province=province)
     quotes = [q for q in (quote(m, weight_g=weight_g, subtotal=subtotal) for m in methods) if q is not None]
     return sorted(quotes, key=lambda q: (q.price, q.maximum_delivery_days, q.method.pk))
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 
 from storefront.warehouse.models import Allocation, Stock
 from storefront.warehouse.selectors import combo_components_of
@@ -61,9 +61,13 @@ def allocate_stock(*, order_lines) -> list[Allocation]:
 
     demand = _component_demand(order_lines)
     needed_ids = {vid for parts in demand.values() for vid, _ in parts}
-    tracked = set(
-        ProductVariant.objects.filter(id__in=needed_ids, track_inventory=True).values_list("id", flat=True)
-    )
+    # Plain lines carry their variant already; only combo components need a look-up.
+    known = {line.variant_id: line.variant.track_inventory for line in demand
+             if "variant" in line._state.fields_cache and line.variant is not None}
+    tracked = {vid for vid in needed_ids if known.get(vid)}
+    unknown = needed_ids - set(known)
+    if unknown:
+        tracked |= set(ProductVariant.objects.filter(id__in=unknown, track_inventory=True).values_list("id", flat=True))
     stocks = _lock_stocks(tracked)
     by_variant: dict[int, list[Stock]] = defaultdict(list)
     available: dict[int, int] = {}
@@ -115,8 +119,10 @@ def allocate_stock(*, order_lines) -> list[Allocation]:
             Allocation(order_line=line, stock_id=stock_id, quantity_allocated=units)
             for stock_id, units in per_stock.items()
         )
-    for stock_id, units in sorted(taken.items()):
-        Stock.objects.filter(pk=stock_id).update(quantity_allocated=F("quantity_allocated") + units)
+    if taken:
+        Stock.objects.filter(pk__in=taken).update(quantity_allocated=F("quantity_allocated") + Case(
+            *[When(pk=stock_id, then=Value(units)) for stock_id, units in sorted(taken.items())],
+            output_field=IntegerField()))
     return Allocation.objects.bulk_create(allocations)
 
 
