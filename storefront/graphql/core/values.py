@@ -55,7 +55,14 @@ def absolute_url(info, url: str | None) -> str | None:
         return None
     if url.startswith(("http://", "https://")):
         return url
-    return info.context.build_absolute_uri(url)
+    request = info.context
+    if url.startswith("/") and not url.startswith("//"):
+        origin = getattr(request, "_htx_origin", None)
+        if origin is None:  # scheme://host once per request, not a urljoin per image
+            origin = request.build_absolute_uri("/").rstrip("/")
+            request._htx_origin = origin
+        return origin + url
+    return request.build_absolute_uri(url)
 
 
 def country_display(code: str = "VN") -> dict:

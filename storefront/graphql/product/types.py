@@ -42,26 +42,61 @@ def media_url(info, media: m.ProductMedia, size=None, format=None) -> str | None
     return absolute_url(info, url)
 
 
-def variant_listing(info, variant_id: int):
+def then(value, fn):
+    """`fn(value)`, now if the value is at hand, else when the promise resolves: data the product
+    selector prefetched is used directly, without a promise per field."""
+    if isinstance(value, Promise):
+        return value.then(fn)
+    return fn(value)
+
+
+def _prefetched(obj, name):
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    return list(cache[name]) if cache and name in cache else None
+
+
+def variant_listing(info, variant):
+    """The variant's listing in the current channel (None: not sold there)."""
     channel = current_channel(info)
     if channel is None:
-        return Promise.resolve(None)
-    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load((variant_id, channel.pk))
+        return None
+    listings = _prefetched(variant, "channel_listings")
+    if listings is not None:
+        return next((li for li in listings if li.channel_id == channel.pk), None)
+    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load((variant.pk, channel.pk))
 
 
-def visible_variants(info, product_id: int):
-    """The product's variants sold in the current channel (all of them for its own staff)."""
+def visible_variants(info, product):
+    """The product's variants sold in the current channel."""
     channel = current_channel(info)
+    if channel is None:
+        return []
 
     def with_listings(variants):
-        if channel is None:
-            return []
-        keys = [(v.pk, channel.pk) for v in variants]
-        return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load_many(keys).then(
-            lambda listings: [v for v, listing in zip(variants, listings) if listing is not None]
-        )
+        listings = [variant_listing(info, v) for v in variants]
+        if any(isinstance(li, Promise) for li in listings):
+            return Promise.all(listings).then(
+                lambda resolved: [v for v, li in zip(variants, resolved) if li is not None])
+        return [v for v, li in zip(variants, listings) if li is not None]
 
-    return loader(info, dl.VariantsByProductIdLoader).load(product_id).then(with_listings)
+    variants = _prefetched(product, "variants")
+    if variants is None:
+        variants = loader(info, dl.VariantsByProductIdLoader).load(product.pk)
+    return then(variants, with_listings)
+
+
+def product_media(info, product):
+    media = _prefetched(product, "media")
+    return media if media is not None else loader(info, dl.MediaByProductIdLoader).load(product.pk)
+
+
+def related_object(info, obj, field: str, loader_class):
+    """A foreign-key object: from the select_related cache when there, else batched."""
+    cached = obj._state.fields_cache.get(field)
+    if cached is not None:
+        return cached
+    value = getattr(obj, f"{field}_id")
+    return loader(info, loader_class).load(value) if value is not None else None
 
 
 def prime_product_page(info, products) -> None:
@@ -126,7 +161,7 @@ class Product(SaleorObjectType):
 
     @staticmethod
     def resolve_cooperative(root, info):
-        return loader(info, dl.CooperativeByIdLoader).load(root.cooperative_id)
+        return related_object(info, root, "cooperative", dl.CooperativeByIdLoader)
 
     @staticmethod
     def resolve_name(root, info):
@@ -152,11 +187,11 @@ class Product(SaleorObjectType):
 
     @staticmethod
     def resolve_product_type(root, info):
-        return loader(info, dl.ProductTypeByIdLoader).load(root.product_type_id)
+        return related_object(info, root, "product_type", dl.ProductTypeByIdLoader)
 
     @staticmethod
     def resolve_category(root, info):
-        return loader(info, dl.CategoryByIdLoader).load(root.category_id) if root.category_id else None
+        return related_object(info, root, "category", dl.CategoryByIdLoader)
 
     @staticmethod
     def resolve_created(root, info):
@@ -185,18 +220,17 @@ class Product(SaleorObjectType):
 
     @staticmethod
     def resolve_default_variant(root, info):
-        return visible_variants(info, root.pk).then(lambda variants: variants[0] if variants else None)
+        return then(visible_variants(info, root), lambda variants: variants[0] if variants else None)
 
     @staticmethod
     def resolve_variants(root, info):
-        return visible_variants(info, root.pk)
+        return visible_variants(info, root)
 
     @staticmethod
     def resolve_product_variants(root, info, **kwargs):
         from ..core.connection import paginate
 
-        return visible_variants(info, root.pk).then(
-            lambda variants: paginate(variants, name="productVariants", **kwargs))
+        return then(visible_variants(info, root), lambda variants: paginate(variants, name="productVariants", **kwargs))
 
     @staticmethod
     def resolve_variant(root, info, id=None, sku=None):
@@ -206,17 +240,16 @@ class Product(SaleorObjectType):
                     return variant
             return None
 
-        return visible_variants(info, root.pk).then(pick)
+        return then(visible_variants(info, root), pick)
 
     @staticmethod
     def resolve_media(root, info, sort_by=None):
-        return loader(info, dl.MediaByProductIdLoader).load(root.pk)
+        return product_media(info, root)
 
     @staticmethod
     def resolve_media_by_id(root, info, id=None):
         pk = try_decode(id, "ProductMedia") if id else None
-        return loader(info, dl.MediaByProductIdLoader).load(root.pk).then(
-            lambda media: next((item for item in media if str(item.pk) == pk), None))
+        return then(product_media(info, root), lambda media: next((item for item in media if str(item.pk) == pk), None))
 
     @staticmethod
     def resolve_thumbnail(root, info, size=None, format=None):
@@ -225,7 +258,7 @@ class Product(SaleorObjectType):
                 return None
             return image(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format), media[0].alt or root.name)
 
-        return loader(info, dl.MediaByProductIdLoader).load(root.pk).then(first)
+        return then(product_media(info, root), first)
 
     @staticmethod
     def resolve_collections(root, info):
@@ -278,8 +311,13 @@ class Product(SaleorObjectType):
                 "priceRangeLocalCurrency": None,
             }
 
-        return visible_variants(info, root.pk).then(
-            lambda variants: Promise.all([variant_listing(info, v.pk) for v in variants])).then(compute)
+        def listings_of(variants):
+            listings = [variant_listing(info, v) for v in variants]
+            if any(isinstance(li, Promise) for li in listings):
+                return Promise.all(listings).then(compute)
+            return compute(listings)
+
+        return then(visible_variants(info, root), listings_of)
 
     @staticmethod
     def resolve_is_available(root, info, address=None):
@@ -292,7 +330,7 @@ class Product(SaleorObjectType):
             return loader(info, dl.QuantityAvailableByVariantIdLoader).load_many([v.pk for v in variants]).then(
                 lambda quantities: any(q > 0 for q in quantities))
 
-        return Promise.all([_product_listing(info, root), visible_variants(info, root.pk)]).then(check)
+        return Promise.all([_product_listing(info, root), visible_variants(info, root)]).then(check)
 
     @staticmethod
     def resolve_is_available_for_purchase(root, info):
@@ -443,7 +481,7 @@ class ProductVariant(SaleorObjectType):
                 "priceLocalCurrency": None,
             }
 
-        return variant_listing(info, root.pk).then(compute)
+        return then(variant_listing(info, root), compute)
 
     @staticmethod
     def resolve_channel_listings(root, info):
