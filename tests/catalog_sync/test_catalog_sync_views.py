@@ -77,3 +77,15 @@ def test_inquiries_inbox_scoped_to_the_cooperative(client, trade_staff, coop_sta
     assert response.status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.status == "quoted"
+
+
+@pytest.mark.parametrize("name", TRADE_PAGES + ["catalog_sync:inquiries"])
+def test_trade_pages_render_inside_the_site_frame(client, trade_staff, name):
+    client.force_login(trade_staff)
+    page = client.get(reverse(name))
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The site's base.html (footer, skip link) around the console's own navigation and content.
+    assert 'class="site-footer"' in text and 'class="skip-link"' in text
+    assert 'class="trade-tabs"' in text and '<div class="trade">' in text
+    assert text.count("<html") == 1
