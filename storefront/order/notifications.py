@@ -9,10 +9,22 @@ from django.db import transaction
 
 
 def order_placed(order) -> None:
+    from storefront.order.models import OrderStatus
     from storefront.order.tasks import send_order_confirmation
 
     order_pk = order.pk
     transaction.on_commit(lambda: send_order_confirmation.delay(order_pk))
+    # A transfer order waits for its money: cooperatives hear of it when it is confirmed.
+    if order.status != OrderStatus.UNCONFIRMED:
+        order_confirmed(order)
+
+
+def order_confirmed(order) -> None:
+    """Each cooperative gets a notice with its own part of the order, to start packing."""
+    from storefront.order.tasks import send_cooperative_new_order
+
+    for fulfillment_pk in order.fulfillments.values_list("pk", flat=True):
+        transaction.on_commit(lambda pk=fulfillment_pk: send_cooperative_new_order.delay(pk))
 
 
 def fulfillment_shipped(fulfillment) -> None:

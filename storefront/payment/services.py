@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from storefront.core.permissions import require_program_staff
+from storefront.order import notifications
 from storefront.order.models import ChargeStatus, Order, OrderEvent, OrderStatus
 from storefront.payment.error_codes import PaymentErrorCode
 from storefront.payment.models import Payment
@@ -57,5 +58,6 @@ def payment_mark_received(*, order: Order, actor, amount: int, reference: str = 
                                   parameters={"amount": amount, "reference": reference, "gateway": payment.gateway})
         if "status" in update:
             OrderEvent.objects.create(order=locked, type=OrderEvent.Type.CONFIRMED, user=actor, parameters={})
+            notifications.order_confirmed(locked)
     order.refresh_from_db()
     return payment

@@ -53,7 +53,12 @@ def test_cod_order_snapshot_and_split_per_cooperative(channel, variant, combo, c
     assert Payment.objects.get(order=order).gateway == COD
     assert list(order.events.values_list("type", flat=True))[:1] == [OrderEvent.Type.PLACED]
     assert not Checkout.objects.exists()
-    assert len(mail.outbox) == 1 and f"#{order.number}" in mail.outbox[0].subject
+    to_customer = [m for m in mail.outbox if m.to == ["khach@example.com"]]
+    assert len(to_customer) == 1 and f"#{order.number}" in to_customer[0].subject
+    # each cooperative hears of its own part, with its own lines only
+    to_coops = {m.to[0]: m.body for m in mail.outbox if m.to != ["khach@example.com"]}
+    assert set(to_coops) == {coop.email, other_coop.email}
+    assert variant.sku in to_coops[coop.email] and variant.sku not in to_coops[other_coop.email]
     assert ConsentRecord.objects.filter(checkout_token=order.checkout_token, granted=True).exists()
 
 

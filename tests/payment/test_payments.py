@@ -82,3 +82,17 @@ def test_expiry_task_runs_the_service(channel, variant, shipping_method, setting
     Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
     assert expire_unpaid_orders_task.delay().get() == 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELED
+
+
+def test_cooperatives_hear_of_a_transfer_order_only_once_it_is_paid(channel, variant, coop, shipping_method,
+                                                                     program_staff,
+                                                                     django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(channel, [(variant, 1)], gateway=VIETQR)
+    assert coop.email not in [m.to[0] for m in mail.outbox]
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_mark_received(order=order, actor=program_staff, amount=order.total_amount)
+    notices = [m for m in mail.outbox if m.to == [coop.email]]
+    assert len(notices) == 1 and f"#{order.number}" in notices[0].subject and variant.sku in notices[0].body
