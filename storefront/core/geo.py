@@ -39,6 +39,22 @@ def find_province(text: str | None) -> Province | None:
     return Province.objects.filter(code=code).first() if code else None
 
 
+@lru_cache(maxsize=64)
+def _commune_index(province_code: str) -> dict[str, str]:
+    """Folded full name and bare name (without "Xã"/"Phường"/"Đặc khu") -> commune code.
+
+    The full name wins over a bare name that two communes of the province share."""
+    full: dict[str, str] = {}
+    bare: dict[str, str] = {}
+    for code, name in Commune.objects.filter(province_id=province_code).order_by("code").values_list("code", "name"):
+        key = _key(name)
+        full[key] = code
+        for prefix in ("xa ", "phuong ", "dac khu "):
+            if key.startswith(prefix):
+                bare.setdefault(key[len(prefix):], code)
+    return {**bare, **full}
+
+
 def find_commune(province: Province, text: str | None) -> Commune | None:
     """A commune/ward of `province` by code, full name (`Xã Kế Sách`) or bare name (`Ke Sach`)."""
     if not text:
@@ -46,17 +62,10 @@ def find_commune(province: Province, text: str | None) -> Commune | None:
     raw = str(text).strip()
     if raw.isdigit():
         return Commune.objects.filter(province=province, code=raw.zfill(5)).first()
-    key = _key(raw)
-    candidates = list(Commune.objects.filter(province=province))
-    for commune in candidates:
-        if _key(commune.name) == key:
-            return commune
-    for commune in candidates:
-        bare = _key(commune.name).split(" ", 1)[-1]
-        if bare == key or (commune.kind == "dac_khu" and _key(commune.name)[len("dac khu "):] == key):
-            return commune
-    return None
+    code = _commune_index(province.code).get(_key(raw))
+    return Commune.objects.filter(code=code).first() if code else None
 
 
 def clear_caches() -> None:
     _province_index.cache_clear()
+    _commune_index.cache_clear()
