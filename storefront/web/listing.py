@@ -6,10 +6,12 @@ this module turns the query string into its arguments and batches the stock stat
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from storefront.core.models import Province
@@ -41,6 +43,54 @@ class ListingFilterForm(forms.Form):
     per_page = forms.TypedChoiceField(label=_("Mỗi trang"), required=False, coerce=int,
                                       choices=[(n, n) for n in PAGE_SIZES], empty_value=DEFAULT_PAGE_SIZE)
 
+    def controls(self) -> list["FilterControl"]:
+        return filter_controls(self)
+
+
+@dataclass(frozen=True)
+class FilterControl:
+    """One filter field as plain data for `includes/filters.html`: Django's widget rendering runs a
+    template per <option>, which cost more than the rest of a listing page."""
+    name: str
+    id: str
+    label: str
+    kind: str  # "number", "select" or "check"
+    value: str
+    options: tuple = ()  # (value, label, selected)
+    invalid: bool = False
+
+
+_province_options: tuple | None = None
+
+
+def _province_choices() -> tuple:
+    """(code, name) of every province: reference data that changes only with a migration."""
+    global _province_options
+    if _province_options is None:
+        _province_options = tuple((p.pk, str(p)) for p in Province.objects.all())
+    return _province_options
+
+
+def filter_controls(form: ListingFilterForm) -> list[FilterControl]:
+    controls = []
+    for bound in form:
+        raw = bound.value()
+        value = "" if raw is None else str(raw)
+        if bound.name == "in_stock":
+            controls.append(FilterControl(bound.name, bound.id_for_label, bound.label, "check",
+                                          "on" if bound.field.widget.check_test(raw) else ""))
+        elif bound.name == "province":
+            options = ((("", bound.field.empty_label, value == ""),)
+                       + tuple((code, name, code == value) for code, name in _province_choices()))
+            controls.append(FilterControl(bound.name, bound.id_for_label, bound.label, "select", value, options))
+        elif isinstance(bound.field, forms.ChoiceField):
+            options = tuple((str(v), label, str(v) == value) for v, label in bound.field.choices)
+            controls.append(FilterControl(bound.name, bound.id_for_label, bound.label, "select", value, options))
+        else:
+            controls.append(FilterControl(bound.name, bound.id_for_label, bound.label, "number", value,
+                                          invalid=bool(bound.errors)))
+    return controls
+
 
 def filter_arguments(data: dict) -> dict:
     """`products_filter` keyword arguments for the cleaned form data."""
@@ -67,16 +117,30 @@ class Card:
     available: int
     image_url: str
     image_alt: str
+    url: str
 
     @property
     def in_stock(self) -> bool:
         return self.available > 0
 
 
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_MARK = "slug-mark"
+
+
+def product_urls(slugs) -> dict[str, str]:
+    """Product page URL per slug. One `reverse` for the whole page: the URL is a fixed pattern around
+    the slug, and a plain slug needs no quoting, so reversing each card's link is wasted work."""
+    pattern = reverse("web:product", args=[_SLUG_MARK])
+    return {slug: pattern.replace(_SLUG_MARK, slug) if _PLAIN_SLUG.fullmatch(slug)
+            else reverse("web:product", args=[slug]) for slug in slugs}
+
+
 def cards_for(products, *, size: int = CARD_IMAGE_SIZE) -> list[Card]:
     """Card data for products fetched through `products_filter` (its prefetches), plus one
     batched availability lookup."""
     products = list(products)
+    urls = product_urls(p.slug for p in products)
     first_variant = {p.pk: next(iter(p.variants.all()), None) for p in products}
     availability = variants_quantity_available(
         variant_ids=[v.pk for v in first_variant.values() if v is not None])
@@ -91,6 +155,7 @@ def cards_for(products, *, size: int = CARD_IMAGE_SIZE) -> list[Card]:
             available=availability.get(variant.pk, 0) if variant else 0,
             image_url=thumbnail_url(media=media, size=size) if media else "",
             image_alt=(media.alt or product.name) if media else product.name,
+            url=urls[product.slug],
         ))
     return cards
 
