@@ -218,16 +218,16 @@ def _query_counts(slug, variant_gid) -> dict[str, int]:
     return counts
 
 
-def _section(rows, *, products, vendor, rounds, load, command) -> str:
+def _section(rows, *, products, vendor, rounds, load_before, load_after, command) -> str:
     lines = [
         START,
         "## GraphQL API (bench.graphql)",
         "",
         f"gunicorn with one sync worker, a sequential client over loopback (`requests`), {products:,} published "
         f"products with thumbnails, {vendor}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"{rounds} requests per operation after a warm-up (checkout: {max(rounds // 5, 5)} whole flows). Load "
-        f"average during the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min): other work on the "
-        "machine raises the figures. Queries: SQL statements per request, counted in-process through the same "
+        f"{rounds} requests per operation after a warm-up (checkout: {max(rounds // 5, 5)} whole flows). "
+        f"1-minute load average {load_before:.1f} before and {load_after:.1f} after the run: with more than "
+        f"{os.cpu_count()} the cores were shared with other work, which raises wall times. Queries: SQL statements per request, counted in-process through the same "
         "view. req/s = 1000 / mean latency for this one sequential client. Server CPU: user + system time "
         "of the gunicorn worker per request (per whole flow for the checkout), which other load on the machine "
         "moves far less than wall time; the database's own CPU is not in it.",
@@ -286,6 +286,7 @@ def main(argv=None) -> int:
     counts = _query_counts(product.slug, variant_gid)
     connection.close()  # the server gets its own connections
 
+    load_before = os.getloadavg()[0]
     server = Server()
     session = requests.Session()
     timings: dict[str, list[float]] = {name: [] for name in TARGETS}
@@ -334,7 +335,7 @@ def main(argv=None) -> int:
                + (f" --rounds {args.rounds}" if args.rounds != 100 else ""))
     if not args.no_write:
         _write(_section(rows, products=len(catalog.variant_ids), vendor=connection.vendor, rounds=args.rounds,
-                        load=os.getloadavg(), command=command))
+                        load_before=load_before, load_after=os.getloadavg()[0], command=command))
     if missed:
         print(f"targets missed: {', '.join(missed)}")
     return 1 if missed else 0
