@@ -144,6 +144,9 @@ class Listing(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.NEW, db_index=True)
     online = models.BooleanField(default=False)  # display=Y as far as we know
     content_hash = models.CharField(max_length=64, blank=True)  # of the last content the platform accepted
+    # Fingerprint of what that content was built from (profile, product, images): when it is unchanged a sync
+    # need not rebuild and re-hash the listing.
+    input_hash = models.CharField(max_length=40, blank=True)
     published_payload = models.JSONField(default=dict, blank=True)  # for field-level diffs in dry runs
     review = models.CharField(max_length=16, choices=Review.choices, default=Review.NONE, blank=True)
     remote_status = models.CharField(max_length=16, blank=True)

@@ -9,11 +9,12 @@ Crash safety rests on three rules:
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Callable
 
@@ -61,6 +62,7 @@ class PlannedChange:
     hash: str = ""
     diff: list = field(default_factory=list)
     diagnostics: list = field(default_factory=list)
+    inputs: str = ""  # fingerprint of the inputs of `payload`
     outcome: str = ""
     error: str = ""
 
@@ -150,6 +152,7 @@ class _Engine:
         self.progress = progress
         self.now = timezone.now()
         self.extra_offline: list[str] = []  # remote products nobody links to (duplicates, drift)
+        self.fingerprinted: list[PlannedChange] = []
 
     # -- orchestration ---------------------------------------------------------------------------------
     def execute(self, *, full: bool, report: SyncReport) -> None:
@@ -165,6 +168,10 @@ class _Engine:
         for change in changes:
             if change.action in (NOOP, BLOCKED, WAIT):
                 report.counts[change.action] += 1
+        if self.fingerprinted and not self.dry_run:
+            for change in self.fingerprinted:
+                change.listing.input_hash = change.inputs
+            _save_listings([c.listing for c in self.fingerprinted], ["input_hash"])
         if self.dry_run:
             for change in changes:
                 if change.action in WRITE_ACTIONS or change.action == RECOVER:
@@ -174,12 +181,13 @@ class _Engine:
         self._write(changes, report)
 
     def _profiles(self) -> list[ExportProfile]:
+        scope = ExportProfile.objects.filter(Q(selected=True) | Q(listing__isnull=False))
         profiles = list(
-            ExportProfile.objects.filter(Q(selected=True) | Q(listing__isnull=False))
+            scope
             .select_related("listing").defer("listing__published_payload").order_by("product_id"))
         # Tiers and category rules in bulk: model instances per row cost seconds on 10,000 listings.
         self.tiers: dict[int, list[Tier]] = defaultdict(list)
-        for profile_id, quantity, price in PriceTier.objects.filter(profile__in=[p.pk for p in profiles]).order_by(
+        for profile_id, quantity, price in PriceTier.objects.filter(profile__in=scope.values("pk")).order_by(
                 "profile_id", "min_quantity").values_list("profile_id", "min_quantity", "price_usd"):
             self.tiers[profile_id].append(Tier(quantity, price))
         self.categories = {c.pk: category_rules(c) for c in RemoteCategory.objects.all()}
@@ -197,8 +205,9 @@ class _Engine:
 
     # -- planning --------------------------------------------------------------------------------------
     def _plan(self, profiles: list[ExportProfile], snapshots: dict[int, ProductSnapshot]) -> list[PlannedChange]:
-        wanted: dict[int, tuple[ExportProfile, ProductSnapshot, object]] = {}
+        wanted: dict[int, tuple] = {}
         changes: list[PlannedChange] = []
+        min_px = min_image_px()
         for profile in profiles:
             listing = profile.listing
             snapshot = snapshots.get(profile.product_id)
@@ -215,13 +224,20 @@ class _Engine:
                 continue
             terms = export_terms(profile, tiers=tuple(self.tiers.get(profile.pk, ())),
                                  category=self.categories.get(profile.remote_category_id))
-            diagnostics = readiness(terms, snapshot, min_image_px=min_image_px())
+            inputs = inputs_fingerprint(terms, snapshot, min_px)
+            if (inputs == listing.input_hash and listing.remote_id and listing.content_hash
+                    and listing.state in (Listing.State.LIVE, Listing.State.OFFLINE, Listing.State.NEW)):
+                # Built from the very inputs of the content the platform holds: nothing to rebuild.
+                changes.append(PlannedChange(listing, profile, NOOP if listing.online else ONLINE,
+                                             hash=listing.content_hash, inputs=inputs))
+                continue
+            diagnostics = readiness(terms, snapshot, min_image_px=min_px)
             if diagnostics:
                 changes.append(PlannedChange(listing, profile, BLOCKED, reason="not_ready", diagnostics=diagnostics))
                 continue
-            wanted[profile.pk] = (profile, snapshot, terms)
-        urls = self._image_urls([snap for _, snap, _ in wanted.values()])
-        for profile, snapshot, terms in wanted.values():
+            wanted[profile.pk] = (profile, snapshot, terms, inputs)
+        urls = self._image_urls([snap for _, snap, _, _ in wanted.values()])
+        for profile, snapshot, terms, inputs in wanted.values():
             listing = profile.listing
             image_urls = [urls[i.content_hash] for i in snapshot.images[:6] if urls.get(i.content_hash)]
             if not image_urls:
@@ -229,7 +245,7 @@ class _Engine:
                 continue
             payload = build_listing(terms, snapshot, image_urls)
             digest = content_hash(payload)
-            change = PlannedChange(listing, profile, NOOP, payload=payload, hash=digest)
+            change = PlannedChange(listing, profile, NOOP, payload=payload, hash=digest, inputs=inputs)
             if listing.state == Listing.State.FAILED and listing.failed_hash == digest:
                 change.action, change.reason = BLOCKED, "failed"
             elif (listing.state == Listing.State.RETRYING and listing.next_attempt_at
@@ -243,6 +259,8 @@ class _Engine:
                 change.diff = listing_diff(listing.published_payload or {}, payload)
             elif not listing.online:
                 change.action = ONLINE
+            if change.action in (NOOP, ONLINE) and listing.input_hash != inputs:
+                self.fingerprinted.append(change)  # same content from new inputs: remember them
             changes.append(change)
         return changes
 
@@ -316,7 +334,7 @@ class _Engine:
                 lst.state = Listing.State.LIVE if lst.online else Listing.State.OFFLINE
                 lst.remote_status = keep.status
                 lst.review = _review_of(keep.status)
-                lst.content_hash, lst.pending_hash = lst.pending_hash, ""
+                lst.content_hash, lst.pending_hash, lst.input_hash = lst.pending_hash, "", ""
                 lst.add_started_at = None
                 lst.last_error = lst.last_error_code = ""
                 lst.last_synced_at = self.now
@@ -435,6 +453,7 @@ class _Engine:
             listing.review_reasons = []
             listing.state = Listing.State.LIVE if listing.online else Listing.State.OFFLINE
             listing.content_hash, listing.published_payload = change.hash, change.payload
+            listing.input_hash = change.inputs
             listing.add_started_at, listing.pending_hash, listing.failed_hash = None, "", ""
             listing.attempts, listing.next_attempt_at = 0, None
             listing.last_error = listing.last_error_code = listing.offline_reason = ""
@@ -527,7 +546,8 @@ class _Engine:
         return done
 
 
-_LISTING_FIELDS = ["remote_id", "remote_url", "state", "online", "content_hash", "published_payload", "review",
+_LISTING_FIELDS = ["remote_id", "remote_url", "state", "online", "content_hash", "input_hash", "published_payload",
+                   "review",
                    "remote_status", "review_reasons", "add_started_at", "pending_hash", "failed_hash",
                    "last_error_code", "last_error", "attempts", "next_attempt_at", "offline_reason",
                    "last_synced_at"]
@@ -550,6 +570,14 @@ def _save_listings(listings: list[Listing], names: list[str] | None = None) -> N
                   for lst in rows]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
+
+
+def inputs_fingerprint(terms, snapshot: ProductSnapshot, min_px: int) -> str:
+    """Stable digest of everything a listing's content and readiness are built from. Stock and the product's
+    edit time are left out (they do not shape the listing); the image recipe is in (it shapes the upload)."""
+    stable = replace(snapshot, quantity_available=0, updated_at=None)
+    return hashlib.blake2b(repr((image_prep.RECIPE, min_px, terms, stable)).encode("utf-8"),
+                           digest_size=20).hexdigest()
 
 
 def _listing_of(profile: ExportProfile) -> Listing | None:

@@ -224,3 +224,29 @@ def test_business_error_marks_failed_with_platform_message_and_retry_resets(prod
     assert sync(source, catalog).write_calls == 0  # the same refused content is not sent again
     assert listings_retry_failed(actor=trade_staff, source=source) == 1
     assert sync(source, catalog).write_calls == 1
+
+
+def test_unchanged_inputs_skip_the_rebuild_and_any_changed_input_is_sent(product, trade_staff, source, catalog,
+                                                                         categories, monkeypatch):
+    import catalog_sync.sync as sync_module
+    from catalog_sync.models import ExportProfile
+
+    make_export(product, trade_staff)
+    sync(source, catalog)
+    assert Listing.objects.get().input_hash
+    built = []
+    real_build = sync_module.build_listing
+    monkeypatch.setattr(sync_module, "build_listing", lambda *a, **k: built.append(1) or real_build(*a, **k))
+    Stock.objects.filter(product_variant__product=product).update(quantity=77)  # stock does not shape a listing
+    again = sync(source, catalog)
+    assert again.write_calls == 0 and again.run.unchanged == 1 and built == []
+    # A change that bypasses the services (no updated_at bump) still changes the fingerprint.
+    ExportProfile.objects.filter(product_id=product.pk).update(packaging="10 kg cartons")
+    changed = sync(source, catalog)
+    assert changed.counts[UPDATE] == 1 and changed.write_calls == 1 and built == [1]
+    listing = Listing.objects.get()
+    assert catalog.client.get_product(listing.remote_id).sourcing_trade.packaging_desc == "10 kg cartons"
+    # So does a change on the shop's side: the cooperative's name is in the listing's description.
+    product.cooperative.name = "HTX Renamed"
+    product.cooperative.save(update_fields=["name"])
+    assert sync(source, catalog).counts[UPDATE] == 1
