@@ -1,5 +1,4 @@
 """SQL query counts: DataLoaders make a page cost the same whatever its length."""
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

@@ -5,8 +5,9 @@ fulfilments and subtotal (the rest of the order belongs to other sellers).
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import graphene
-from promise import Promise
 
 from storefront.core.permissions import cooperative_ids_of, is_program_staff
 from storefront.order import models as m
@@ -323,7 +324,7 @@ class OrderLine(SaleorObjectType):
 
     @staticmethod
     def resolve_unit_discount_value(root, info):
-        return 0
+        return Decimal(0)
 
     @staticmethod
     def resolve_is_price_overridden(root, info):
@@ -426,4 +427,3 @@ class OrderEvent(SaleorObjectType):
         return str(root.order_id)
 
 
-__all__ = ["Order", "OrderLine", "Fulfillment", "OrderEvent", "Promise"]
