@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import (Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum,
+from django.db.models import (Case, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum,
                               Value, When)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -47,14 +47,20 @@ class VariantPrice:
         return self.compare_at is not None and self.compare_at > self.price
 
 
-def _published_listing(channel, *, in_listings: bool):
+def _published(prefix: str, *, in_listings: bool) -> Q:
+    """A channel listing a shopper may see, as conditions on the listing's fields under `prefix`
+    (written once for the EXISTS form and the joined form)."""
     now = timezone.now()
-    listing = ProductChannelListing.objects.filter(
-        product=OuterRef("pk"), channel=channel, is_published=True
-    ).filter(Q(published_at__isnull=True) | Q(published_at__lte=now))
+    condition = Q(**{f"{prefix}is_published": True}) & (
+        Q(**{f"{prefix}published_at__isnull": True}) | Q(**{f"{prefix}published_at__lte": now}))
     if in_listings:
-        listing = listing.filter(visible_in_listings=True)
-    return listing
+        condition &= Q(**{f"{prefix}visible_in_listings": True})
+    return condition
+
+
+def _published_listing(channel, *, in_listings: bool):
+    return ProductChannelListing.objects.filter(product=OuterRef("pk"), channel=channel).filter(
+        _published("", in_listings=in_listings))
 
 
 def products_visible(*, channel, actor=None, in_listings: bool = False) -> QuerySet[Product]:
@@ -71,6 +77,32 @@ def products_visible(*, channel, actor=None, in_listings: bool = False) -> Query
     if own_ids:
         return Product.objects.filter(public | (Q(cooperative_id__in=own_ids) & Q(listed)))
     return Product.objects.filter(public)
+
+
+CHANNEL_LISTING = "channel_listing"  # alias of the product's listing in the page's channel
+
+
+def _with_channel_listing(queryset: QuerySet[Product], *, channel) -> QuerySet[Product]:
+    """Joins the product's listing in `channel` (at most one: unique per product and channel)."""
+    if CHANNEL_LISTING in queryset.query._filtered_relations:
+        return queryset
+    return queryset.annotate(**{CHANNEL_LISTING: FilteredRelation(
+        "channel_listings", condition=Q(channel_listings__channel=channel))})
+
+
+def _products_visible_joined(*, channel, actor=None, in_listings: bool = False) -> QuerySet[Product]:
+    """`products_visible` as conditions on a join of the channel listing instead of EXISTS
+    subqueries: listings read the same row for the price, so one join serves both."""
+    queryset = _with_channel_listing(Product.objects.all(), channel=channel)
+    listed = Q(**{f"{CHANNEL_LISTING}__isnull": False})
+    if is_program_staff(actor):
+        return queryset.filter(listed)
+    public = _published(f"{CHANNEL_LISTING}__", in_listings=in_listings) & Q(
+        cooperative__status=Cooperative.Status.APPROVED)
+    own_ids = cooperative_ids_of(actor)
+    if own_ids:
+        return queryset.filter(public | (Q(cooperative_id__in=own_ids) & listed))
+    return queryset.filter(public)
 
 
 def products_for_cooperative(*, actor, cooperative) -> QuerySet[Product]:
@@ -121,19 +153,18 @@ def _in_stock_condition() -> Q:
 
 
 def with_listing_data(queryset: QuerySet[Product], *, channel) -> QuerySet[Product]:
-    """Joins and prefetches a product card needs, and `price_amount` (cheapest variant, VND)."""
-    price = ProductChannelListing.objects.filter(product=OuterRef("pk"), channel=channel).values(
-        "discounted_price_amount"
-    )[:1]
+    """Joins and prefetches a product card needs, and `price_amount` (cheapest variant, VND, the
+    listing's denormalised price read through the join: a subquery per row made sorting slow)."""
     media = ProductMedia.objects.order_by("sort_order", "pk").prefetch_related("thumbnails")
     variants = ProductVariant.objects.order_by("sort_order", "sku").prefetch_related(
         Prefetch("channel_listings", queryset=ProductVariantChannelListing.objects.filter(channel=channel))
     )
     return (
-        queryset.select_related("cooperative", "cooperative__province", "category", "product_type",
-                                "origin_province")
+        _with_channel_listing(queryset, channel=channel)
+        .select_related("cooperative", "cooperative__province", "category", "product_type",
+                        "origin_province")
         .prefetch_related(Prefetch("media", queryset=media), Prefetch("variants", queryset=variants))
-        .annotate(price_amount=Subquery(price))
+        .annotate(price_amount=F(f"{CHANNEL_LISTING}__discounted_price_amount"))
     )
 
 
@@ -159,7 +190,7 @@ def products_filter(
     and no explicit `sort`, names containing the query as typed (accents included) come first.
     `standards` match any of the given names; `province` is a Province or its code.
     """
-    queryset = products_visible(channel=channel, actor=actor, in_listings=True)
+    queryset = _products_visible_joined(channel=channel, actor=actor, in_listings=True)
     terms = search_terms(query)
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from storefront.core.models import Province
+from storefront.product.models import ProductMedia, ProductVariant
 from storefront.product.selectors import products_filter, thumbnail_url
 from storefront.product.standards import OCOP, STANDARDS
 from storefront.warehouse.selectors import variants_quantity_available
@@ -166,6 +168,22 @@ def fetch_ordered(queryset, ids) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+CARD_FIELDS = ("name", "name_en", "slug", "standards", "ocop_stars", "cooperative__name", "cooperative__slug",
+               "cooperative__province__name")
+
+
+def fetch_card_products(queryset, ids) -> list:
+    """Like `fetch_ordered`, but only what a product card shows: no descriptions or search text,
+    and no variant prices (the card's price is the listing's, already joined)."""
+    card_rows = (queryset.select_related(None).select_related("cooperative__province").only(*CARD_FIELDS)
+                 .prefetch_related(None)
+                 .prefetch_related(Prefetch("media", queryset=ProductMedia.objects.order_by("sort_order", "pk")
+                                            .prefetch_related("thumbnails")),
+                                   Prefetch("variants", queryset=ProductVariant.objects.order_by("sort_order", "sku")
+                                            .only("pk", "product_id", "sort_order", "sku"))))
+    return fetch_ordered(card_rows, ids)
+
+
 def first_products(queryset, limit: int) -> list:
     """The first `limit` products of a sorted listing. The sort runs over ids alone, then only
     those rows are loaded whole: sorting thousands of joined, wide rows costs far more."""
@@ -180,5 +198,5 @@ def listing_page(*, channel, actor, params, page_number, **scope):
     queryset = products_filter(channel=channel, actor=actor, **scope, **filter_arguments(data))
     per_page = data.get("per_page") or DEFAULT_PAGE_SIZE
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(page_number)
-    page.object_list = fetch_ordered(queryset, list(page.object_list))
+    page.object_list = fetch_card_products(queryset, list(page.object_list))
     return form, page, cards_for(page.object_list)

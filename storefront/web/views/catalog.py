@@ -13,7 +13,7 @@ from storefront.product.selectors import (categories_tree, category_by_slug, col
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import cards_for, fetch_ordered, first_products, listing_page
+from ..listing import cards_for, fetch_card_products, first_products, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -32,7 +32,7 @@ def home(request):
     combo_ids = list(latest.filter(product_type__kind=combo).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
     new_ids = list(latest.exclude(product_type__kind=combo).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
     # Both sections' cards in one load: one set of joins, prefetches and stock lookups.
-    cards = {card.product.pk: card for card in cards_for(fetch_ordered(latest, combo_ids + new_ids))}
+    cards = {card.product.pk: card for card in cards_for(fetch_card_products(latest, combo_ids + new_ids))}
     return render(request, "web/home.html", {
         "combo_cards": [cards[pk] for pk in combo_ids if pk in cards],
         "new_cards": [cards[pk] for pk in new_ids if pk in cards],
