@@ -120,7 +120,13 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        indexes = [models.Index(fields=["cooperative", "created_at"])]
+        indexes = [
+            models.Index(fields=["cooperative", "created_at"]),
+            # The shop's default listing orders ("newest", "name"): a page is read off the index
+            # instead of sorting every visible product.
+            models.Index(fields=["created_at", "id"], name="product_created_id_idx"),
+            models.Index(fields=["name", "id"], name="product_name_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
