@@ -3,6 +3,7 @@
 Domain-specific factories live in tests/factories.py so every test package can import them.
 """
 import os
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,29 @@ def _media_root(settings, tmp_path):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+def _uses_database(request) -> bool:
+    return bool(request.node.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _divisions(request):
+    """The 2025 provinces and communes come from a data migration, so a transactional test's
+    flush wipes them for the tests after it; load them again when they are missing."""
+    if not _uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from storefront.core.models import Province
+
+    if not Province.objects.exists():
+        from importlib import import_module
+
+        import_module("storefront.core.migrations.0002_load_divisions").load(apps, None)
 
 
 @pytest.fixture
@@ -120,3 +144,23 @@ def vn_address_data():
         "country_area": "Cần Thơ",
         "phone": "0912345678",
     }
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session: Playwright's sync API allows one
+    running instance per thread, so every browser test shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make chromium`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()

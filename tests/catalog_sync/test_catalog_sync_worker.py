@@ -55,7 +55,7 @@ def _wait(predicate, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_killed_mid_run_and_restarted_leaves_no_duplicates(coop, channel, trade_staff, sandbox, catalog,
                                                                    categories, tmp_path):
     if connection.vendor != "postgresql":

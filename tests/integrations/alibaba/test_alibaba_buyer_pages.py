@@ -3,7 +3,6 @@ the seller then reads and answers the inquiry through the protocol."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -11,22 +10,7 @@ from alibaba_helpers import ARTIFACTS, image_bytes, rice_draft, unique_ref
 
 from integrations.alibaba import DeliverPeriod, PriceTier, ProductAttribute, SourcingTrade
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
