@@ -79,7 +79,7 @@ def consent_record(*, user: User | None = None, email: str, purpose: str, grante
 
 
 def account_register(*, email: str, password: str, first_name: str = "", last_name: str = "", phone: str = "",
-                     consents: Mapping[str, bool], source: str = "registration",
+                     consents: Mapping[str, bool], source: str = "registration", require_privacy_consent: bool = True,
                      language_code: str = "vi") -> User:
     """A customer account. Consent to personal-data processing is required; every purpose given in
     `consents` is recorded with the time."""
@@ -95,7 +95,7 @@ def account_register(*, email: str, password: str, first_name: str = "", last_na
     if unknown:
         raise _error("consents", _("Mục đích xử lý dữ liệu không hợp lệ: %(p)s") % {"p": ", ".join(sorted(unknown))},
                      AccountErrorCode.INVALID)
-    for purpose in REQUIRED_CONSENTS:
+    for purpose in REQUIRED_CONSENTS if require_privacy_consent else ():
         if not consents.get(purpose):
             raise _error("consents", _("Cần đồng ý cho phép xử lý dữ liệu cá nhân để tạo tài khoản."),
                          AccountErrorCode.REQUIRED)

@@ -37,7 +37,14 @@ def _existing_order(token, actor) -> Order | None:
     return order
 
 
-def checkout_complete(*, checkout: Checkout, actor=None, payment_gateway: str | None = None) -> Order:
+def checkout_complete(*, checkout: Checkout, actor=None, payment_gateway: str | None = None,
+                      require_privacy_consent: bool = True) -> Order:
+    """Place the order of `checkout` (idempotent: a second call returns the same order).
+
+    Our pages ask for consent to personal-data processing and pass `require_privacy_consent`;
+    a Saleor storefront on the API shows its own consent and may report it (privacyConsent),
+    so the API does not require it: Saleor's checkoutComplete has no such field.
+    """
     token = checkout.pk
     try:
         with transaction.atomic():
@@ -49,7 +56,8 @@ def checkout_complete(*, checkout: Checkout, actor=None, payment_gateway: str | 
             else:
                 if not _owned_by(actor, locked.user_id):
                     raise PermissionDenied(_("Bạn không có quyền đặt hàng từ giỏ hàng này."))
-                order = _place_order(locked, actor=actor, gateway_id=payment_gateway or locked.payment_gateway)
+                order = _place_order(locked, actor=actor, gateway_id=payment_gateway or locked.payment_gateway,
+                                     require_privacy_consent=require_privacy_consent)
     except IntegrityError:
         # SQLite has no row locks: the loser of a double submit trips Order.checkout_token's unique index.
         order = None
@@ -69,7 +77,7 @@ def _user_consented(user) -> bool:
     return bool(latest and latest.granted)
 
 
-def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
+def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_consent: bool) -> Order:
     errors: dict[str, ValidationError] = {}
 
     def fail(field, message, code):
@@ -97,7 +105,7 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str) -> Order:
         gateway = gateway_for(gateway_id, checkout.channel)
         if gateway is None:
             fail("payment_gateway", _("Phương thức thanh toán không được hỗ trợ."), CheckoutErrorCode.PAYMENT_ERROR)
-    if checkout.privacy_consent_at is None and not _user_consented(user):
+    if require_privacy_consent and checkout.privacy_consent_at is None and not _user_consented(user):
         fail("privacy_consent", _("Vui lòng đồng ý cho xử lý dữ liệu cá nhân để giao hàng."),
              CheckoutErrorCode.REQUIRED)
     if errors:

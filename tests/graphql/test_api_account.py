@@ -91,8 +91,13 @@ def test_account_register(gql):
     again = gql.execute(ACCOUNT_REGISTER, {"input": {"email": "moi@example.com", "password": "Matkhau!2026",
                                                      "privacyConsent": True}})["accountRegister"]
     assert again["errors"][0]["code"] == "UNIQUE"
-    no_consent = gql.execute(ACCOUNT_REGISTER, {"input": {"email": "b@example.com", "password": "Matkhau!2026"}})
-    assert no_consent["accountRegister"]["errors"][0]["code"] == "REQUIRED"
+    # An unchanged Saleor client sends no consent field: it registers, and no consent is recorded for it.
+    from storefront.account.models import ConsentRecord
+
+    saleor_client = gql.execute(ACCOUNT_REGISTER, {"input": {"email": "b@example.com", "password": "Matkhau!2026"}})
+    assert saleor_client["accountRegister"]["errors"] == []
+    assert not ConsentRecord.objects.filter(email="b@example.com").exists()
+    assert ConsentRecord.objects.filter(email="moi@example.com", purpose="data_processing", granted=True).exists()
     weak = gql.execute(ACCOUNT_REGISTER, {"input": {"email": "c@example.com", "password": "123",
                                                     "privacyConsent": True}})["accountRegister"]
     assert weak["errors"][0]["code"] in {"PASSWORD_TOO_SHORT", "PASSWORD_ENTIRELY_NUMERIC", "PASSWORD_TOO_COMMON"}

@@ -31,8 +31,7 @@ def test_full_checkout_cash_on_delivery(gql, variant, shipping_method):
         "checkoutEmailUpdate"]["checkout"]["email"] == "an@example.com"
     assert gql.execute(NOTE_UPDATE, {"id": cid, "note": "Giao giờ hành chính"})[
         "checkoutCustomerNoteUpdate"]["checkout"]["customerNote"] == "Giao giờ hành chính"
-    gql.execute(CONSENT, {"id": cid})
-
+    # Only Saleor's own operations: no consent extension is needed to place the order.
     completed = gql.execute(CHECKOUT_COMPLETE, {"id": cid})["checkoutComplete"]
     assert completed["errors"] == []
     order = completed["order"]
@@ -157,3 +156,13 @@ def test_customer_order_by_id_and_me(gql_as, customer, variant, shipping_method)
     assert client.execute(ORDER_BY_ID, {"id": order["id"]})["order"]["number"] == order["number"]
     me = client.execute("{ me { email orders(first: 5) { totalCount edges { node { number } } } } }")["me"]
     assert me["orders"]["totalCount"] == 1 and me["orders"]["edges"][0]["node"]["number"] == order["number"]
+
+
+def test_consent_extension_is_recorded_with_the_order(gql, variant, shipping_method):
+    from storefront.account.models import ConsentRecord
+
+    cid = ready_checkout(gql, variant, shipping_method)  # sends checkoutPrivacyConsentUpdate
+    completed = gql.execute(CHECKOUT_COMPLETE, {"id": cid})["checkoutComplete"]
+    assert completed["errors"] == []
+    token = Order.objects.get().checkout_token
+    assert ConsentRecord.objects.filter(checkout_token=token, purpose="data_processing", granted=True).exists()
