@@ -245,6 +245,7 @@ def product_search(*, channel, query: str, actor=None) -> QuerySet[Product]:
 def product_by_slug(*, slug: str, channel, actor=None) -> Product | None:
     return (
         with_listing_data(products_visible(channel=channel, actor=actor), channel=channel)
+        .select_related("cooperative__commune")  # the seller's address on the product page
         .prefetch_related("collections", "attributes__attribute", "certifications")
         .filter(slug=slug)
         .first()

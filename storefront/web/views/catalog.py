@@ -7,9 +7,8 @@ from django.views.decorators.http import require_GET
 
 from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_selling
 from storefront.product.models import ProductMedia, ProductType
-from storefront.product.selectors import (categories_tree, category_by_slug, collection_by_slug,
-                                          collections_featured, combo_components, product_by_slug, products_filter,
-                                          variant_prices)
+from storefront.product.selectors import (VariantPrice, categories_tree, category_by_slug, collection_by_slug,
+                                          collections_featured, combo_components, product_by_slug, products_filter)
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
@@ -89,7 +88,10 @@ def product_detail(request, slug):
         raise Http404
     variants = list(product.variants.all())
     variant_ids = [v.pk for v in variants]
-    prices = variant_prices(variant_ids=variant_ids, channel=channel)
+    # The selector prefetched each variant's listing in this channel: no second price query.
+    prices = {v.pk: VariantPrice(price=listing.price_amount, compare_at=listing.compare_at_amount,
+                                 currency=channel.currency_code)
+              for v in variants for listing in v.channel_listings.all()}
     available = variants_quantity_available(variant_ids=variant_ids)
     for variant in variants:
         price = prices.get(variant.pk)
