@@ -288,8 +288,13 @@ def categories_tree() -> list[Category]:
     )
 
 
+def root_categories() -> QuerySet[Category]:
+    """Top-level categories alone, for lists of their names (no subtree prefetch)."""
+    return Category.objects.filter(parent__isnull=True)
+
+
 def category_by_slug(slug: str) -> Category | None:
-    return Category.objects.filter(slug=slug).first()
+    return Category.objects.select_related("parent").filter(slug=slug).first()
 
 
 def collections_visible(*, channel, actor=None) -> QuerySet[Collection]:

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_selling
 from storefront.product.models import ProductMedia, ProductType
-from storefront.product.selectors import (VariantPrice, categories_tree, category_by_slug, collection_by_slug,
-                                          collections_featured, combo_components, product_by_slug, products_filter)
+from storefront.product.selectors import (VariantPrice, category_by_slug, collection_by_slug, collections_featured,
+                                          combo_components, product_by_slug, products_filter, root_categories)
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
@@ -35,8 +35,9 @@ def home(request):
     return render(request, "web/home.html", {
         "combo_cards": [cards[pk] for pk in combo_ids if pk in cards],
         "new_cards": [cards[pk] for pk in new_ids if pk in cards],
-        "categories": categories_tree(),
-        "cooperatives": cooperatives_selling().select_related("province")[:HOME_SECTION_SIZE],
+        "categories": root_categories(),
+        # Names and provinces only: the selector's profile prefetches are for the store pages.
+        "cooperatives": cooperatives_selling().select_related("province").prefetch_related(None)[:HOME_SECTION_SIZE],
         "featured_collections": collections_featured(channel=channel).order_by("sort_order", "pk")[:6],
     })
 
