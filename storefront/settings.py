@@ -143,7 +143,7 @@ else:
 
 # Celery. The default broker keeps messages in files under var/, so a real worker process runs
 # on a fresh machine with no broker server; CI and production point CELERY_BROKER_URL at Redis.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost//")
 _broker_dir = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("out", "processed", "control"):
