@@ -6,8 +6,10 @@ import graphene
 from storefront.cooperative.models import Certification as CertificationModel
 from storefront.cooperative.models import Cooperative as CooperativeModel
 
+from ..core.dataloaders import loader
 from ..core.saleor import named, register
 from ..core.values import absolute_url, editorjs, image, is_english
+from .dataloaders import ProvinceByCodeLoader
 
 
 class CooperativeKindEnum(graphene.Enum):
@@ -70,7 +72,16 @@ class Cooperative(graphene.ObjectType):
 
     @staticmethod
     def resolve_province(root, info):
-        return root.province.full_name
+        province = root._state.fields_cache.get("province")
+        if province is not None:
+            return province.full_name
+
+        def keep(province):  # the address resolver reads it too
+            root._state.fields_cache["province"] = province
+            return province.full_name
+
+        # Batched: product listings join the cooperative but not its province.
+        return loader(info, ProvinceByCodeLoader).load(root.province_id).then(keep)
 
     @staticmethod
     def resolve_commune(root, info):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from storefront.cooperative.models import Cooperative
 from storefront.product import selectors as product_selectors
 from storefront.product.models import (Attribute, AttributeValue, Category, Collection, CollectionProduct, Product,
-                                       ProductChannelListing, ProductMedia, ProductType, ProductVariant,
-                                       ProductVariantChannelListing)
+                                       ProductChannelListing, ProductMedia, ProductMediaThumbnail, ProductType,
+                                       ProductVariant, ProductVariantChannelListing)
 from storefront.warehouse import selectors as warehouse_selectors
 
 from ..core.dataloaders import BaseLoader, by_key, grouped, model_loader
@@ -112,3 +112,54 @@ class ProductAttributesByProductTypeIdLoader(BaseLoader):
 class ChildrenByCategoryIdLoader(BaseLoader):
     def batch_load(self, keys):
         return grouped(keys, Category.objects.filter(parent_id__in=keys), lambda c: c.parent_id)
+
+
+def _store_prefetched(instance, name: str, rows: list) -> None:
+    """Keep `rows` where Django's related manager (`instance.<name>.all()`) and our resolvers read
+    prefetched objects."""
+    cache = getattr(instance, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = instance._prefetched_objects_cache = {}
+    cache[name] = rows
+
+
+def load_page_relations(products, *, channel) -> None:
+    """Media (with thumbnails) and variants (with their listing in `channel`) of a page of products,
+    in four plain queries, stored as prefetched rows so every card resolves without a promise.
+
+    Why not `prefetch_related`: Django builds a related manager and a queryset per product and
+    per level (≈ 0.1 ms a product); a listing page only needs the rows grouped by parent.
+    """
+    if not products:
+        return
+    by_id = {product.pk: product for product in products}
+    media = list(ProductMedia.objects.filter(product_id__in=by_id).order_by("sort_order", "pk"))
+    thumbnails: dict[int, list] = {}
+    if media:
+        for thumbnail in ProductMediaThumbnail.objects.filter(media_id__in=[item.pk for item in media]):
+            thumbnails.setdefault(thumbnail.media_id, []).append(thumbnail)
+    media_of: dict[int, list] = {pk: [] for pk in by_id}
+    for item in media:
+        item._state.fields_cache["product"] = by_id[item.product_id]
+        for thumbnail in thumbnails.get(item.pk, ()):
+            thumbnail._state.fields_cache["media"] = item
+        _store_prefetched(item, "thumbnails", thumbnails.get(item.pk, []))
+        media_of[item.product_id].append(item)
+
+    variants = list(ProductVariant.objects.filter(product_id__in=by_id).order_by("sort_order", "sku"))
+    listings: dict[int, list] = {}
+    if variants and channel is not None:
+        rows = ProductVariantChannelListing.objects.filter(channel=channel, variant_id__in=[v.pk for v in variants])
+        for listing in rows:
+            listings.setdefault(listing.variant_id, []).append(listing)
+    variants_of: dict[int, list] = {pk: [] for pk in by_id}
+    for variant in variants:
+        variant._state.fields_cache["product"] = by_id[variant.product_id]
+        for listing in listings.get(variant.pk, ()):
+            listing._state.fields_cache["variant"] = variant
+        _store_prefetched(variant, "channel_listings", listings.get(variant.pk, []))
+        variants_of[variant.product_id].append(variant)
+
+    for pk, product in by_id.items():
+        _store_prefetched(product, "media", media_of[pk])
+        _store_prefetched(product, "variants", variants_of[pk])

@@ -102,25 +102,30 @@ def related_object(info, obj, field: str, loader_class):
 def prime_product_page(info, products) -> None:
     """Feed DataLoaders from what the product selector already joined and prefetched."""
     channel = current_channel(info)
+    variants_loader = loader(info, dl.VariantsByProductIdLoader)
+    listing_loader = loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader)
+    media_loader = loader(info, dl.MediaByProductIdLoader)
+    fk_loaders = (("category", loader(info, dl.CategoryByIdLoader)),
+                  ("cooperative", loader(info, dl.CooperativeByIdLoader)),
+                  ("product_type", loader(info, dl.ProductTypeByIdLoader)))
     for product in products:
-        cache = getattr(product, "_prefetched_objects_cache", {})
+        cache = getattr(product, "_prefetched_objects_cache", None) or {}
         if "variants" in cache:
-            variants = list(product.variants.all())
-            loader(info, dl.VariantsByProductIdLoader).prime(product.pk, variants)
+            variants = list(cache["variants"])
+            variants_loader.prime(product.pk, variants)
             if channel is not None:
                 for variant in variants:
-                    vcache = getattr(variant, "_prefetched_objects_cache", {})
+                    vcache = getattr(variant, "_prefetched_objects_cache", None) or {}
                     if "channel_listings" in vcache:
-                        listings = [li for li in variant.channel_listings.all() if li.channel_id == channel.pk]
-                        loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).prime(
-                            (variant.pk, channel.pk), listings[0] if listings else None)
+                        listing = next((li for li in vcache["channel_listings"] if li.channel_id == channel.pk), None)
+                        listing_loader.prime((variant.pk, channel.pk), listing)
         if "media" in cache:
-            loader(info, dl.MediaByProductIdLoader).prime(product.pk, list(product.media.all()))
+            media_loader.prime(product.pk, list(cache["media"]))
         state = product._state.fields_cache
-        for field, loader_class in (("category", dl.CategoryByIdLoader), ("cooperative", dl.CooperativeByIdLoader),
-                                    ("product_type", dl.ProductTypeByIdLoader)):
-            if field in state and state[field] is not None:
-                loader(info, loader_class).prime(state[field].pk, state[field])
+        for field, field_loader in fk_loaders:
+            related = state.get(field)
+            if related is not None:
+                field_loader.prime(related.pk, related)
 
 
 def selected_attributes(info, values):
