@@ -2,9 +2,15 @@
 resolver raises. On the pinned 3.2.8 the error is reported on its field and batching goes on."""
 import graphene
 import graphql
+import pytest
 from graphql_core_promise import PromiseExecutionContext
 
 from storefront.graphql.core.dataloaders import BaseLoader, loader
+from storefront.graphql.core.execution import FastPromiseExecutionContext
+from storefront.graphql.core.views import SaleorGraphQLView
+
+# The view's execution context and the library's it trims must behave alike.
+CONTEXTS = pytest.mark.parametrize("context_class", [FastPromiseExecutionContext, PromiseExecutionContext])
 
 
 class Context:
@@ -25,6 +31,16 @@ class Item(graphene.ObjectType):
     id = graphene.Int()
     square = graphene.Int()
     broken = graphene.Int()
+    required = graphene.Int(required=True)
+    later_required = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_required(root, info):
+        return None if root["id"] == 2 else root["id"]
+
+    @staticmethod
+    def resolve_later_required(root, info):  # None through a promise
+        return loader(info, SquareBySomeIdLoader).load(root["id"]).then(lambda square: None if square == 9 else square)
 
     @staticmethod
     def resolve_square(root, info):
@@ -46,25 +62,42 @@ class Query(graphene.ObjectType):
 SCHEMA = graphene.Schema(query=Query)
 
 
-def _run(query):
+def _run(query, context_class):
     return graphql.execute(SCHEMA.graphql_schema, graphql.parse(query), context_value=Context(),
-                           execution_context_class=PromiseExecutionContext)
+                           execution_context_class=context_class)
+
+
+def test_the_view_executes_with_the_trimmed_context():
+    assert SaleorGraphQLView.execution_context_class is FastPromiseExecutionContext
 
 
 def test_pinned_graphql_core():
     assert graphql.__version__ == "3.2.8"
 
 
-def test_loads_are_batched_and_a_raising_resolver_does_not_crash():
+@CONTEXTS
+def test_loads_are_batched_and_a_raising_resolver_does_not_crash(context_class):
     SquareBySomeIdLoader.calls = []
-    result = _run("{ items(ids: [1, 2, 3]) { id square broken } }")
+    result = _run("{ items(ids: [1, 2, 3]) { id square broken } }", context_class)
     assert [item["square"] for item in result.data["items"]] == [1, 4, 9]
     assert SquareBySomeIdLoader.calls == [[1, 2, 3]]
     assert {str(e.message) for e in result.errors} == {"resolver failed"}
 
 
-def test_a_failing_batch_reports_errors_on_its_fields():
+@CONTEXTS
+def test_a_failing_batch_reports_errors_on_its_fields(context_class):
     SquareBySomeIdLoader.calls = []
-    result = _run("{ items(ids: [12, 13]) { id square } }")
+    result = _run("{ items(ids: [12, 13]) { id square } }", context_class)
     assert [item["square"] for item in result.data["items"]] == [None, None]
     assert {str(e.message) for e in result.errors} == {"unlucky batch"}
+
+
+@CONTEXTS
+def test_null_in_a_non_null_field_nulls_its_parent_with_an_error(context_class):
+    result = _run("{ items(ids: [1, 2, 3]) { id required laterRequired } }", context_class)
+    assert result.data["items"] == [{"id": 1, "required": 1, "laterRequired": 1}, None, None]
+    assert sorted(str(e.message) for e in result.errors) == [
+        "Cannot return null for non-nullable field Item.laterRequired.",
+        "Cannot return null for non-nullable field Item.required.",
+    ]
+    assert sorted(e.path[:2] for e in result.errors) == [["items", 1], ["items", 2]]

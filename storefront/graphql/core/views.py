@@ -19,9 +19,9 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAll
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
-from graphql_core_promise import PromiseExecutionContext
 
 from .auth import TokenError, user_from_access_token
+from .execution import FastPromiseExecutionContext
 from .validation import validation_rules
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _json_error(message: str, status: int, code: str | None = None) -> HttpRespo
 
 
 class SaleorGraphQLView(GraphQLView):
-    execution_context_class = PromiseExecutionContext
+    execution_context_class = FastPromiseExecutionContext
     validation_rules = validation_rules()
 
     def dispatch(self, request, *args, **kwargs):
