@@ -16,6 +16,8 @@ from . import types  # noqa: F401  (registers the catalog types)
 from .dataloaders import load_page_relations
 from .types import prime_product_page
 
+PRODUCT_PAGE_JOINS = ("category", "cooperative__province", "product_type")
+
 SORT_FIELDS = {
     "NAME": "name", "PRICE": "price", "MINIMAL_PRICE": "price", "CREATED_AT": "created", "DATE": "created",
     "LAST_MODIFIED": "created", "LAST_MODIFIED_AT": "created", "PUBLISHED_AT": "created",
@@ -166,6 +168,8 @@ class ProductQueries:
         channel_obj = channel_by_slug(info, channel)
         queryset = product_selectors.with_listing_data(
             product_selectors.products_visible(channel=channel_obj, actor=actor(info)), channel=channel_obj)
+        # As for a page of products: the joins the product page reads, its relations batched.
+        queryset = queryset.select_related(None).select_related(*PRODUCT_PAGE_JOINS).prefetch_related(None)
         if id:
             pk = try_decode(id, "Product")
             if not pk or not pk.isdigit():
@@ -174,6 +178,7 @@ class ProductQueries:
         else:
             product = queryset.filter(slug=slug).first()
         if product is not None:
+            load_page_relations([product], channel=channel_obj)
             prime_product_page(info, [product])
         return product
 
