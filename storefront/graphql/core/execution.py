@@ -9,12 +9,19 @@ null propagation) and trims the walk:
   else), a type check instead of `promise.is_thenable`'s duck typing;
 * what kind of output type a field has (non-null, list, leaf, abstract, object) is worked out
   once per type, not by a chain of `isinstance` checks per value;
-* fields without arguments skip argument coercion; non-null leaves are serialised in one step.
+* fields without arguments skip argument coercion; non-null leaves are serialised in one step;
+* a resolver that only reads its parent (graphene's default attribute/key resolver, ours for
+  Saleor's dict-valued types, marked `reads_no_info`) gets one `ResolveInfo` per field of the
+  query rather than one per value: its `path` is that of the first value, which such a resolver
+  never reads (errors take their path from the executor, not from `info`).
 
 tests/graphql cover the results and the errors (including the batching regression test).
 """
 from __future__ import annotations
 
+from functools import partial
+
+from graphene.types.resolver import dict_or_attr_resolver
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
 from graphql.pyutils import Undefined
@@ -50,10 +57,23 @@ def _is_promise(value) -> bool:
     return isinstance(value, Promise)
 
 
+_info_free: dict = {}
+
+
+def _reads_no_info(resolve_fn) -> bool:
+    free = _info_free.get(resolve_fn)
+    if free is None:
+        free = bool(getattr(resolve_fn, "reads_no_info", False)) or (
+            isinstance(resolve_fn, partial) and resolve_fn.func is dict_or_attr_resolver)
+        _info_free[resolve_fn] = free
+    return free
+
+
 class FastPromiseExecutionContext(PromiseExecutionContext):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_awaitable = self.is_promise = _is_promise
+        self._shared_infos: dict = {}
 
     def execute_field(self, parent_type, source, field_nodes, path):
         field_def = get_field_def(self.schema, parent_type, field_nodes[0])
@@ -63,7 +83,13 @@ class FastPromiseExecutionContext(PromiseExecutionContext):
         resolve_fn = field_def.resolve or self.field_resolver
         if self.middleware_manager:
             resolve_fn = self.middleware_manager.get_field_resolver(resolve_fn)
-        info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
+        if _reads_no_info(resolve_fn):
+            key = (parent_type, id(field_nodes[0]))
+            info = self._shared_infos.get(key)
+            if info is None:
+                info = self._shared_infos[key] = self.build_resolve_info(field_def, field_nodes, parent_type, path)
+        else:
+            info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
         try:
             if field_def.args:
                 result = resolve_fn(source, info, **get_argument_values(field_def, field_nodes[0],

@@ -137,6 +137,7 @@ def _dict_or_empty_resolver(graphql_name: str, ref: str):
             raise ValueError(f"{info.parent_type.name}.{graphql_name} has no value")
         return empty
 
+    resolve.reads_no_info = True  # only the parent: the executor may share one info per field
     return resolve
 
 
