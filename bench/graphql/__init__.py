@@ -119,8 +119,10 @@ class Server:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
+        # DEBUG off as in production (no query log); a kept database connection, as production's
+        # psycopg pool gives (storefront.settings alone opens one per request).
         env = {**os.environ, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "storefront.settings",
-               "LOG_LEVEL": "WARNING"}
+               "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "600"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "storefront.wsgi:application", "--workers", "1",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"], cwd=ROOT, env=env)
