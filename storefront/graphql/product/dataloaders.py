@@ -123,43 +123,72 @@ def _store_prefetched(instance, name: str, rows: list) -> None:
     cache[name] = rows
 
 
-def load_page_relations(products, *, channel) -> None:
-    """Media (with thumbnails) and variants (with their listing in `channel`) of a page of products,
-    in four plain queries, stored as prefetched rows so every card resolves without a promise.
+class PageRelations:
+    """Media (with thumbnails) and variants (with their listing in `channel`) of a page of
+    products, each kind loaded for the whole page the first time a resolver asks for it of any
+    product on the page, and stored as prefetched rows: every card then resolves synchronously,
+    and a query that selects no images or variants runs no query for them.
 
     Why not `prefetch_related`: Django builds a related manager and a queryset per product and
-    per level (≈ 0.1 ms a product); a listing page only needs the rows grouped by parent.
+    per level (≈ 0.1 ms a product) and loads every relation whatever the query selects.
     """
-    if not products:
-        return
-    by_id = {product.pk: product for product in products}
-    media = list(ProductMedia.objects.filter(product_id__in=by_id).order_by("sort_order", "pk"))
-    thumbnails: dict[int, list] = {}
-    if media:
-        for thumbnail in ProductMediaThumbnail.objects.filter(media_id__in=[item.pk for item in media]):
-            thumbnails.setdefault(thumbnail.media_id, []).append(thumbnail)
-    media_of: dict[int, list] = {pk: [] for pk in by_id}
-    for item in media:
-        item._state.fields_cache["product"] = by_id[item.product_id]
-        for thumbnail in thumbnails.get(item.pk, ()):
-            thumbnail._state.fields_cache["media"] = item
-        _store_prefetched(item, "thumbnails", thumbnails.get(item.pk, []))
-        media_of[item.product_id].append(item)
 
-    variants = list(ProductVariant.objects.filter(product_id__in=by_id).order_by("sort_order", "sku"))
-    listings: dict[int, list] = {}
-    if variants and channel is not None:
-        rows = ProductVariantChannelListing.objects.filter(channel=channel, variant_id__in=[v.pk for v in variants])
-        for listing in rows:
-            listings.setdefault(listing.variant_id, []).append(listing)
-    variants_of: dict[int, list] = {pk: [] for pk in by_id}
-    for variant in variants:
-        variant._state.fields_cache["product"] = by_id[variant.product_id]
-        for listing in listings.get(variant.pk, ()):
-            listing._state.fields_cache["variant"] = variant
-        _store_prefetched(variant, "channel_listings", listings.get(variant.pk, []))
-        variants_of[variant.product_id].append(variant)
+    def __init__(self, products, *, channel):
+        self.by_id = {product.pk: product for product in products}
+        self.channel = channel
+        self.loaded: set[str] = set()
+        for product in products:
+            product._htx_page = self
 
-    for pk, product in by_id.items():
-        _store_prefetched(product, "media", media_of[pk])
-        _store_prefetched(product, "variants", variants_of[pk])
+    def load(self, name: str) -> bool:
+        """Load relation `name` ("media" or "variants") for the page; False for any other."""
+        if name in self.loaded:
+            return True
+        if name == "media":
+            self._load_media()
+        elif name == "variants":
+            self._load_variants()
+        else:
+            return False
+        self.loaded.add(name)
+        return True
+
+    def _load_media(self) -> None:
+        by_id = self.by_id
+        media = list(ProductMedia.objects.filter(product_id__in=by_id).order_by("sort_order", "pk"))
+        thumbnails: dict[int, list] = {}
+        if media:
+            for thumbnail in ProductMediaThumbnail.objects.filter(media_id__in=[item.pk for item in media]):
+                thumbnails.setdefault(thumbnail.media_id, []).append(thumbnail)
+        media_of: dict[int, list] = {pk: [] for pk in by_id}
+        for item in media:
+            item._state.fields_cache["product"] = by_id[item.product_id]
+            for thumbnail in thumbnails.get(item.pk, ()):
+                thumbnail._state.fields_cache["media"] = item
+            _store_prefetched(item, "thumbnails", thumbnails.get(item.pk, []))
+            media_of[item.product_id].append(item)
+        for pk, product in by_id.items():
+            _store_prefetched(product, "media", media_of[pk])
+
+    def _load_variants(self) -> None:
+        by_id = self.by_id
+        variants = list(ProductVariant.objects.filter(product_id__in=by_id).order_by("sort_order", "sku"))
+        listings: dict[int, list] = {}
+        if variants and self.channel is not None:
+            rows = ProductVariantChannelListing.objects.filter(channel=self.channel,
+                                                              variant_id__in=[v.pk for v in variants])
+            for listing in rows:
+                listings.setdefault(listing.variant_id, []).append(listing)
+        variants_of: dict[int, list] = {pk: [] for pk in by_id}
+        for variant in variants:
+            variant._state.fields_cache["product"] = by_id[variant.product_id]
+            for listing in listings.get(variant.pk, ()):
+                listing._state.fields_cache["variant"] = variant
+            _store_prefetched(variant, "channel_listings", listings.get(variant.pk, []))
+            variants_of[variant.product_id].append(variant)
+        for pk, product in by_id.items():
+            _store_prefetched(product, "variants", variants_of[pk])
+
+
+def page_relations(products, *, channel) -> PageRelations | None:
+    return PageRelations(products, channel=channel) if products else None

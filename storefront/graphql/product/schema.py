@@ -13,7 +13,7 @@ from ..core.connection import paginate
 from ..core.context import actor, channel_by_slug, current_channel
 from ..core.ids import try_decode
 from . import types  # noqa: F401  (registers the catalog types)
-from .dataloaders import load_page_relations
+from .dataloaders import page_relations
 from .types import prime_product_page
 
 PRODUCT_PAGE_JOINS = ("category", "cooperative__province", "product_type")
@@ -149,7 +149,7 @@ def products_connection(info, *, channel=None, name="products", search=None, fil
     queryset = queryset.select_related(None).select_related("category", "cooperative").prefetch_related(None)
 
     def on_page(page_items):
-        load_page_relations(page_items, channel=channel_obj)
+        page_relations(page_items, channel=channel_obj)
         prime_product_page(info, page_items)
 
     return paginate(queryset, name=name, on_page=on_page, **page)
@@ -178,7 +178,7 @@ class ProductQueries:
         else:
             product = queryset.filter(slug=slug).first()
         if product is not None:
-            load_page_relations([product], channel=channel_obj)
+            page_relations([product], channel=channel_obj)
             prime_product_page(info, [product])
         return product
 

@@ -51,8 +51,14 @@ def then(value, fn):
 
 
 def _prefetched(obj, name):
+    """Rows of relation `name` loaded with obj's page (see PageRelations), None when not at hand."""
     cache = getattr(obj, "_prefetched_objects_cache", None)
-    return list(cache[name]) if cache and name in cache else None
+    if cache and name in cache:
+        return list(cache[name])
+    page = getattr(obj, "_htx_page", None)
+    if page is not None and page.load(name):
+        return list(obj._prefetched_objects_cache[name])
+    return None
 
 
 def variant_listing(info, variant):
