@@ -193,6 +193,7 @@ class Shopper:
 
     def add_to_cart(self, links: list[str], quantity: int = 1) -> str:
         tried = []
+        sold_out = 0  # products the shop refused for lack of stock: the right answer once stock is gone
         for link in links:
             page = self.get(link)
             forms = [f for f in parse(page.text).forms if f.action.rstrip("/").endswith("gio-hang/them")]
@@ -210,7 +211,11 @@ class Shopper:
             cart = self.get("/gio-hang/")
             if "/thanh-toan/" in cart.text:
                 return link
-            tried.append(f"{link}: the cart offers no checkout after adding ({page_errors(added.text)})")
+            errors = page_errors(added.text)
+            sold_out += _is_stock_refusal(errors)
+            tried.append(f"{link}: the cart offers no checkout after adding ({errors})")
+        if tried and sold_out == len(tried):
+            raise SoldOut("every product tried is sold out: " + "; ".join(tried[:5]))
         raise FlowError("could not put a product in the cart: " + "; ".join(tried[:5]))
 
     def check_out(self, email: str | None = None) -> str:
@@ -238,7 +243,7 @@ class Shopper:
         if placed.status_code == 200 and match:
             return match.group(1)
         errors = page_errors(placed.text)
-        if any(word in fold(errors) for word in ("het hang", "khong du hang", "insufficient", "out of stock", "chi con")):
+        if _is_stock_refusal(errors):
             raise SoldOut(errors)
         raise FlowError(f"placing the order answered {placed.status_code} at {placed.url}: {errors}")
 
@@ -292,3 +297,7 @@ class Shopper:
         token = self.check_out(email)
         self.get(f"/don-hang/{token}/")
         return token
+
+
+def _is_stock_refusal(errors: str) -> bool:
+    return any(word in fold(errors) for word in ("het hang", "khong du hang", "insufficient", "out of stock", "chi con"))
