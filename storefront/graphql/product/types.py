@@ -635,9 +635,8 @@ class ProductType(SaleorObjectType):
         return products_connection(info, channel=channel, name="products", product_type=root, **kwargs)
 
 
-class Category(SaleorObjectType):
-    class Meta:
-        model = m.Category
+class _NamedAndDescribed:
+    """Resolvers Category and Collection share: name, slug, SEO from the name and description."""
 
     @staticmethod
     def resolve_name(root, info):
@@ -660,6 +659,11 @@ class Category(SaleorObjectType):
         return editorjs(root.description)
 
     resolve_description_json = resolve_description
+
+
+class Category(_NamedAndDescribed, SaleorObjectType):
+    class Meta:
+        model = m.Category
 
     @staticmethod
     def resolve_parent(root, info):
@@ -706,31 +710,9 @@ class Category(SaleorObjectType):
                             description=editorjs(root.description_en), descriptionJson=editorjs(root.description_en))
 
 
-class Collection(SaleorObjectType):
+class Collection(_NamedAndDescribed, SaleorObjectType):
     class Meta:
         model = m.Collection
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_seo_title(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_seo_description(root, info):
-        return seo_description("", root.description)
-
-    @staticmethod
-    def resolve_description(root, info):
-        return editorjs(root.description)
-
-    resolve_description_json = resolve_description
 
     @staticmethod
     def resolve_channel(root, info):
