@@ -16,6 +16,7 @@ from django.db import connection
 
 from catalog_sync.models import Listing, SyncRun
 from tests.catalog_sync.helpers import make_export, remote_products
+from tests.prerequisites import missing_prerequisite
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
@@ -59,9 +60,9 @@ def _wait(predicate, timeout: float, what: str) -> None:
 def test_worker_killed_mid_run_and_restarted_leaves_no_duplicates(coop, channel, trade_staff, sandbox, catalog,
                                                                    categories, tmp_path):
     if connection.vendor != "postgresql":
-        pytest.skip("the worker process must see the test database: needs PostgreSQL (SQLite's test DB is in memory)")
+        missing_prerequisite("the worker process must see the test database: needs PostgreSQL (SQLite's test DB is in memory)")
     if not BROKER.startswith("redis://"):
-        pytest.skip("needs CELERY_BROKER_URL=redis://… (CI sets it) for a real worker")
+        missing_prerequisite("needs CELERY_BROKER_URL=redis://… (CI sets it) for a real worker")
     from storefront.celery import app as celery_app
 
     from tests.factories import make_product

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.prerequisites import missing_prerequisite
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 sys.path.insert(0, str(DEPLOY))  # deploy/localstack.py is a script beside the deploy files
@@ -15,4 +17,4 @@ def nginx_binary():
     try:
         return ensure_nginx()
     except (StackError, OSError) as exc:
-        pytest.skip(f"nginx unavailable: {exc}")
+        missing_prerequisite(f"nginx unavailable: {exc}")
