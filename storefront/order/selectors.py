@@ -75,3 +75,11 @@ def fulfillment_for_actor(*, actor, fulfillment_id) -> Fulfillment | None:
     if fulfillment is None or not (is_program_staff(actor) or fulfillment.cooperative_id in cooperative_ids_of(actor)):
         return None
     return fulfillment
+
+
+def order_seller_scope(*, actor, order) -> set[int] | None:
+    """What part of `order` the actor sees: None for all of it (its customer, program staff, a
+    holder of its link), else the ids of the cooperatives whose lines and subtotal they may see."""
+    if actor is None or not actor.is_authenticated or order.user_id == actor.pk or is_program_staff(actor):
+        return None
+    return cooperative_ids_of(actor)

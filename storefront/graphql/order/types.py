@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import graphene
 
-from storefront.core.permissions import cooperative_ids_of, is_program_staff
 from storefront.order import models as m
+from storefront.order import selectors as order_selectors
 from storefront.payment import selectors as payment_selectors
 
 from ..core.context import actor
@@ -28,11 +28,7 @@ _FULFILLMENT_STATUS = {"unfulfilled": "WAITING_FOR_APPROVAL", "packed": "WAITING
 
 
 def seller_scope(info, order) -> set[int] | None:
-    """None when the actor sees the whole order; else the cooperatives whose part they see."""
-    user = actor(info)
-    if user is None or order.user_id == user.pk or is_program_staff(user):
-        return None
-    return cooperative_ids_of(user)
+    return order_selectors.order_seller_scope(actor=actor(info), order=order)
 
 
 def _scoped_lines(info, order):
