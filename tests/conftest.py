@@ -22,6 +22,15 @@ def _media_root(settings, tmp_path):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalog_version():
+    """Each test's database starts over (rolled back or flushed) while the cache lives on (in
+    process, or Redis in CI): a new catalog version keeps one test's cached listings from the next."""
+    from storefront.product.catalog_cache import _advance
+
+    _advance()
+
+
 def _uses_database(request) -> bool:
     return bool(request.node.get_closest_marker("django_db")) or bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)

@@ -20,6 +20,7 @@ from bench.common import django_setup, ensure_postgres_database
 
 RESULTS = Path(__file__).resolve().parents[1] / "RESULTS.md"
 START, END = "<!-- bench.pages:start -->", "<!-- bench.pages:end -->"
+NOTES = "<!-- bench.pages:notes -->"
 TARGET_MS = 30.0
 
 
@@ -37,13 +38,16 @@ def _pages(catalog) -> dict[str, str]:
     }
 
 
-def _measure(client, url: str, *, warmup: int, rounds: int) -> tuple[list[float], list[float]]:
+def _measure(client, url: str, *, warmup: int, rounds: int, before=None) -> tuple[list[float], list[float]]:
     """Wall-clock and this process's CPU milliseconds per request. On a shared machine the wall time
-    includes waiting for a core; the CPU time is the Python side's own work (PostgreSQL's is not in it)."""
+    includes waiting for a core; the CPU time is the Python side's own work (PostgreSQL's is not in it).
+    `before()` runs ahead of each request, outside the timing."""
     for _ in range(warmup):
         assert client.get(url).status_code == 200, url
     timings, cpu = [], []
     for _ in range(rounds):
+        if before is not None:
+            before()
         started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
@@ -75,20 +79,29 @@ def _section(rows, *, products: int, vendor: str, rounds: int, load_before, load
            "higher than an idle machine gives; the CPU column is this process's own work per request."
            if busy else "."),
         "",
-        "| page | median ms | p95 ms | CPU ms (median) | SQL queries |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "Two figures per page. **Cached**: the usual view, the catalog unchanged since the page's catalog reads "
+        "were cached (`storefront/product/catalog_cache.py`; stock, cart and session are always read live). "
+        "**Cold**: the catalog version bumped before every request, as right after a catalog write, so every "
+        "catalog read goes to the database.",
+        "",
+        "| page | median ms | p95 ms | CPU ms (median) | SQL queries | cold: median ms | cold: p95 ms | cold: CPU ms | cold: SQL queries |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, median, p95, cpu, queries in rows:
-        lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {cpu:.1f} | {queries} |")
-    lines.append(END)
+    for name, warm, cold in rows:
+        lines.append(f"| {name} | {warm[0]:.1f} | {warm[1]:.1f} | {warm[2]:.1f} | {warm[3]} "
+                     f"| {cold[0]:.1f} | {cold[1]:.1f} | {cold[2]:.1f} | {cold[3]} |")
+    lines.append(NOTES)
     return "\n".join(lines) + "\n"
 
 
 def _write(section: str) -> None:
+    """Replaces the generated part of the section; hand-written notes after NOTES stay."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     if START in text and END in text:
         before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
+        body, after = rest.split(END, 1)
+        notes = body.split(NOTES, 1)[1] if NOTES in body else "\n"
+        text = before + section.rstrip("\n") + notes + END + after
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
@@ -123,6 +136,7 @@ def main(argv=None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from bench.common import seed_bench_catalog
+    from storefront.product.catalog_cache import _advance
 
     call_command("migrate", verbosity=0)
     catalog = seed_bench_catalog(args.products)
@@ -137,17 +151,24 @@ def main(argv=None) -> int:
         response = client.post("/gio-hang/them/", {"variant": variant_id, "quantity": 1})
         assert response.status_code == 302 and response["Location"] == "/gio-hang/", response
 
-    rows, slow = [], []
-    for name, url in _pages(catalog).items():
-        timings, cpu = _measure(client, url, warmup=5, rounds=args.rounds)
+    def figures(url, before=None):
+        timings, cpu = _measure(client, url, warmup=5, rounds=args.rounds, before=before)
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        median = statistics.median(timings)
-        p95 = statistics.quantiles(timings, n=20)[-1]
-        rows.append((name, median, p95, statistics.median(cpu), len(queries)))
-        print(f"{name:45s} median {median:6.1f} ms  p95 {p95:6.1f} ms  CPU {statistics.median(cpu):5.1f} ms  "
-              f"{len(queries)} queries", flush=True)
-        if median >= TARGET_MS:
+        return (statistics.median(timings), statistics.quantiles(timings, n=20)[-1], statistics.median(cpu),
+                len(queries))
+
+    rows, slow = [], []
+    for name, url in _pages(catalog).items():
+        warm = figures(url)
+        cold = figures(url, before=_advance)
+        rows.append((name, warm, cold))
+        print(f"{name:40s} cached: median {warm[0]:6.1f} ms  p95 {warm[1]:6.1f} ms  CPU {warm[2]:5.1f} ms  "
+              f"{warm[3]:2d} queries | cold: median {cold[0]:6.1f} ms  p95 {cold[1]:6.1f} ms  CPU {cold[2]:5.1f} ms  "
+              f"{cold[3]:2d} queries", flush=True)
+        if warm[0] >= TARGET_MS or cold[0] >= TARGET_MS:
             slow.append(name)
     if not args.no_write:
         command = (f"DATABASE_URL={_redacted_database_url()} .venv/bin/python -m bench.pages"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from storefront.checkout.error_codes import CheckoutErrorCode
@@ -59,6 +60,22 @@ def checkout_for_actor(*, token, actor) -> Checkout | None:
     return checkout
 
 
+def checkout_quantity_for_actor(*, token, actor) -> int | None:
+    """Units in the checkout if `actor` may use it (the rule of `checkout_for_actor`), else None: the
+    cart badge on every page, in one query."""
+    try:
+        token = uuid.UUID(str(token))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    rows = list(Checkout.objects.filter(pk=token).values_list("user_id").annotate(units=Sum("lines__quantity")))
+    if not rows:
+        return None
+    user_id, units = rows[0]
+    if user_id is not None and not (actor is not None and actor.is_authenticated and actor.pk == user_id):
+        return None
+    return units or 0
+
+
 def checkout_of_user(*, actor, channel) -> Checkout | None:
     """The signed-in user's latest open checkout in `channel`."""
     if actor is None or not actor.is_authenticated:
@@ -77,8 +94,14 @@ def _line_weight(variant) -> int:
     return variant.weight_g or variant.product.weight_g or 0
 
 
-def _totals_without_shipping(checkout: Checkout, lines) -> CheckoutTotals:
-    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel)
+def _contexts(checkout: Checkout, lines) -> dict:
+    # The lines carry their variants with product, cooperative and product type: not read again.
+    return load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel,
+                                 variants=[line.variant for line in lines])
+
+
+def _totals_without_shipping(checkout: Checkout, lines, contexts=None) -> CheckoutTotals:
+    contexts = _contexts(checkout, lines) if contexts is None else contexts
     rows = []
     for line in lines:
         context = contexts.get(line.variant_id)
@@ -101,7 +124,18 @@ def checkout_shipping_methods(*, checkout: Checkout, totals: CheckoutTotals | No
 
 
 def checkout_totals(*, checkout: Checkout) -> CheckoutTotals:
-    totals = _totals_without_shipping(checkout, _lines(checkout))
+    return _with_shipping(checkout, _totals_without_shipping(checkout, _lines(checkout)))
+
+
+def checkout_totals_and_problems(*, checkout: Checkout) -> tuple[CheckoutTotals, list[CheckoutProblem]]:
+    """`checkout_totals` and `checkout_problems` from one read of the lines (the cart page shows both)."""
+    lines = _lines(checkout)
+    contexts = _contexts(checkout, lines)
+    return (_with_shipping(checkout, _totals_without_shipping(checkout, lines, contexts)),
+            _problems(lines, contexts))
+
+
+def _with_shipping(checkout: Checkout, totals: CheckoutTotals) -> CheckoutTotals:
     if checkout.shipping_method_id and checkout.shipping_address_id:
         for candidate in checkout_shipping_methods(checkout=checkout, totals=totals):
             if candidate.method.pk == checkout.shipping_method_id:
@@ -114,7 +148,10 @@ def checkout_totals(*, checkout: Checkout) -> CheckoutTotals:
 def checkout_problems(*, checkout: Checkout) -> list[CheckoutProblem]:
     """Per-line problems shown in the cart (Saleor's `checkout.problems`): not for sale, short of stock."""
     lines = _lines(checkout)
-    contexts = load_variant_contexts(variant_ids={line.variant_id for line in lines}, channel=checkout.channel)
+    return _problems(lines, _contexts(checkout, lines))
+
+
+def _problems(lines, contexts) -> list[CheckoutProblem]:
     available = variants_quantity_available(variant_ids=[line.variant_id for line in lines])
     problems = []
     for line in lines:

@@ -139,7 +139,8 @@ def _certifications_write(cooperative: Cooperative, certifications) -> None:
             valid_until=item.get("valid_until"),
         ))
     cooperative.certifications.filter(product__isnull=True).delete()
-    Certification.objects.bulk_create(rows)
+    for row in rows:  # one by one, not bulk_create: the catalog cache is told of saves by signal
+        row.save()
 
 
 def cooperative_register(*, actor, data: Mapping) -> Cooperative:

@@ -126,6 +126,9 @@ class Product(models.Model):
             # instead of sorting every visible product.
             models.Index(fields=["created_at", "id"], name="product_created_id_idx"),
             models.Index(fields=["name", "id"], name="product_name_id_idx"),
+            # Home's newest combos: the few products of the combo type, newest first, without walking
+            # every product from the newest down.
+            models.Index(fields=["product_type", "created_at", "id"], name="product_type_created_id_idx"),
         ]
 
     def __str__(self) -> str:

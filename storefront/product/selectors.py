@@ -18,6 +18,7 @@ from storefront.core.permissions import cooperative_ids_of, is_program_staff, re
 from storefront.core.text import search_terms
 from storefront.warehouse.models import Stock
 
+from .catalog_cache import cached
 from .models import (Category, Collection, CollectionChannelListing, ComboComponent, Product,
                      ProductChannelListing, ProductMedia, ProductMediaThumbnail, ProductType, ProductVariant,
                      ProductVariantChannelListing)
@@ -119,7 +120,8 @@ def products_for_cooperative(*, actor, cooperative) -> QuerySet[Product]:
 def category_descendant_ids(category: Category) -> list[int]:
     """`category` and every category under it (the tree is small: one query, walked in memory)."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+    tree = cached("category-tree", (), lambda: list(Category.objects.values_list("pk", "parent_id")))
+    for pk, parent_id in tree:
         children.setdefault(parent_id, []).append(pk)
     found, todo = [], [category.pk]
     while todo:

@@ -24,6 +24,7 @@ from storefront.core.permissions import (can_manage_cooperative, require_coopera
 from storefront.core.text import fold, vn_slugify
 from storefront.warehouse.models import Allocation, Stock, Warehouse
 
+from .catalog_cache import bump_catalog_version
 from .error_codes import CollectionErrorCode, ProductErrorCode
 from .media import media_store_image
 from .models import (Attribute, AttributeValue, Category, Collection, CollectionChannelListing, CollectionProduct,
@@ -320,6 +321,8 @@ def products_refresh_search_text(*, cooperative=None, category=None) -> int:
             product.search_text = text
             changed.append(product)
     Product.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    if changed:
+        bump_catalog_version()  # bulk_update sends no signal; search results change
     return len(changed)
 
 
@@ -590,6 +593,7 @@ def product_media_reorder(*, actor, product: Product, media_ids: list[int]) -> l
         for order, pk in enumerate(ids):
             media[pk].sort_order = order
         ProductMedia.objects.bulk_update(media.values(), ["sort_order"])
+        bump_catalog_version()  # bulk_update sends no signal
     return [media[pk] for pk in ids]
 
 
@@ -656,6 +660,7 @@ def combo_create(*, actor, cooperative, data: Mapping, components) -> Product:
         ComboComponent.objects.bulk_create(
             [ComboComponent(combo=variant, component=v, quantity=q) for v, q in parts]
         )
+        bump_catalog_version()  # bulk_create sends no signal
         for channel, values in listings:
             ProductVariantChannelListing.objects.create(variant=variant, channel=channel, **values)
             _ensure_product_listing(product, channel)
@@ -672,9 +677,11 @@ def combo_components_update(*, actor, combo: Product, components) -> list[ComboC
     with transaction.atomic():
         variant = combo.variants.select_for_update().get()
         variant.combo_components.all().delete()
-        return ComboComponent.objects.bulk_create(
+        components = ComboComponent.objects.bulk_create(
             [ComboComponent(combo=variant, component=v, quantity=q) for v, q in parts]
         )
+        bump_catalog_version()  # bulk_create sends no signal
+        return components
 
 
 # --- collections (program staff) -----------------------------------------------------------------
@@ -735,6 +742,7 @@ def _collection_add(collection: Collection, products: list[Product]) -> None:
             existing.add(product.pk)
             new.append(CollectionProduct(collection=collection, product=product, sort_order=start + len(new)))
     CollectionProduct.objects.bulk_create(new)
+    bump_catalog_version()  # bulk_create sends no signal
 
 
 def collection_add_products(*, actor, collection: Collection, products: Iterable[Product]) -> Collection:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Sum
 
-from storefront.checkout.selectors import checkout_for_actor
+from storefront.checkout.selectors import checkout_for_actor, checkout_quantity_for_actor
 from storefront.checkout.services import checkout_create
 
 from .channel import current_channel
@@ -62,10 +62,14 @@ def cart_quantity(request) -> int:
     known = getattr(request, "_htx_cart_quantity", None)
     if known is not None:  # the page already computed its totals
         return known
-    checkout = current_checkout(request)
-    if checkout is None:
+    checkout = getattr(request, _CACHE_ATTR, None)
+    if checkout is not None:
+        return checkout.lines.aggregate(total=Sum("quantity"))["total"] or 0
+    quantity = checkout_quantity_for_actor(token=request.session[SESSION_KEY], actor=request.user)
+    if quantity is None:  # gone, or not this visitor's: as `current_checkout` does
+        request.session.pop(SESSION_KEY, None)
         return 0
-    return checkout.lines.aggregate(total=Sum("quantity"))["total"] or 0
+    return quantity
 
 
 def remember_cart_quantity(request, quantity: int) -> None:

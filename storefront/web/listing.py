@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from storefront.core.models import Province
+from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.models import ProductMedia, ProductVariant
 from storefront.product.selectors import products_filter, thumbnail_url
 from storefront.product.standards import OCOP, STANDARDS
@@ -184,10 +185,41 @@ def fetch_card_products(queryset, ids) -> list:
     return fetch_ordered(card_rows, ids)
 
 
+def card_products(queryset, ids, *, channel, actor) -> list:
+    """`fetch_card_products`, cached per channel and ids for a shopper (cards carry the channel's price;
+    their stock is looked up afterwards, live, by `cards_for`)."""
+    ids = list(ids)
+    if not is_shopper_view(actor):
+        return fetch_card_products(queryset, ids)
+    return cached("card-products", (channel.pk, tuple(ids)), lambda: fetch_card_products(queryset, ids))
+
+
 def first_products(queryset, limit: int) -> list:
     """The first `limit` products of a sorted listing. The sort runs over ids alone, then only
     those rows are loaded whole: sorting thousands of joined, wide rows costs far more."""
     return fetch_ordered(queryset, list(queryset.values_list("pk", flat=True)[:limit]))
+
+
+class CachedIds:
+    """The two things a Paginator asks of a listing's ids (the count, one slice), answered from the
+    catalog cache: a shopper's listing changes only when the catalog does, and the count of a large
+    category is the dearest query of the page."""
+
+    def __init__(self, ids, key):
+        self.ids, self.key = ids, key
+
+    def count(self) -> int:
+        return cached("listing-count", self.key, self.ids.count)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[int]:
+        return cached("listing-ids", (self.key, window.start, window.stop), lambda: list(self.ids[window]))
+
+
+def _key_part(value):
+    return getattr(value, "pk", value)
 
 
 def listing_page(*, channel, actor, params, page_number, **scope):
@@ -195,8 +227,12 @@ def listing_page(*, channel, actor, params, page_number, **scope):
     (category=, collection=, cooperative=, query=)."""
     form = ListingFilterForm(params or None)
     data = form.cleaned_data if form.is_valid() else {}
-    queryset = products_filter(channel=channel, actor=actor, **scope, **filter_arguments(data))
+    arguments = filter_arguments(data)
+    queryset = products_filter(channel=channel, actor=actor, **scope, **arguments)
     per_page = data.get("per_page") or DEFAULT_PAGE_SIZE
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(page_number)
-    page.object_list = fetch_card_products(queryset, list(page.object_list))
+    ids = queryset.values_list("pk", flat=True)
+    if is_shopper_view(actor) and not arguments["in_stock"]:  # stock is never cached
+        ids = CachedIds(ids, (channel.pk, sorted((k, _key_part(v)) for k, v in {**scope, **arguments}.items())))
+    page = Paginator(ids, per_page).get_page(page_number)
+    page.object_list = card_products(queryset, page.object_list, channel=channel, actor=actor)
     return form, page, cards_for(page.object_list)

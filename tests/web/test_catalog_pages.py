@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from storefront.product.catalog_cache import bump_catalog_version
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,29 @@ def test_product_page_shows_price_stock_origin_and_seller(client, product, coop)
     assert "Còn hàng" in html
     assert coop.name in html and coop.representative_name in html
     assert reverse("web:cooperative", args=[coop.slug]) in html
+
+
+def test_product_page_is_cached_but_price_and_stock_changes_show_at_once(client, product, coop):
+    from storefront.cooperative.models import Cooperative
+    from storefront.warehouse.models import Stock
+
+    url = reverse("web:product", args=[product.slug])
+    assert "195.000 ₫" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "product_product"')]  # cached
+
+    listing = product.variants.get().channel_listings.get()
+    listing.price_amount = 205_000
+    listing.save()
+    assert "205.000 ₫" in client.get(url).content.decode()
+
+    Stock.objects.filter(product_variant__product=product).update(quantity=0)  # stock is never cached
+    assert "Còn hàng" not in client.get(url).content.decode()
+
+    coop.status = Cooperative.Status.SUSPENDED
+    coop.save()
+    assert client.get(url).status_code == 404
 
 
 def test_combo_page_lists_its_contents_with_their_cooperatives(client, combo, other_coop):
@@ -104,12 +128,18 @@ def test_english_pages_use_english_names(client, product):
     assert "195.000 ₫" in html
 
 
-def _category_queries(client, count):
+def _category_sql(client, count, *, cold=True) -> list[str]:
+    if cold:  # as right after a catalog change: nothing cached
+        bump_catalog_version()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("web:category", args=["gao"]), {"per_page": count})
     assert response.status_code == 200
-    assert len(response.context["cards"]) == count
-    return len(ctx.captured_queries)
+    assert len(response.context["cards"]) == min(count, response.context["page"].paginator.count)
+    return [query["sql"] for query in ctx.captured_queries]
+
+
+def _category_queries(client, count, *, cold=True) -> int:
+    return len(_category_sql(client, count, cold=cold))
 
 
 def test_category_page_query_count_does_not_grow_with_page_size(client, coop, other_coop, channel):
@@ -122,3 +152,42 @@ def test_category_page_query_count_does_not_grow_with_page_size(client, coop, ot
     forty_eight = _category_queries(client, 48)
     assert twelve == forty_eight
     assert forty_eight <= 15
+
+
+def test_listing_ids_and_count_are_cached_until_the_catalog_changes(client, coop, channel):
+    for n in range(5):
+        make_product(coop, channel, name=f"Gạo lô {n}", price=10_000 + n)
+    cold = _category_sql(client, 12)
+    warm = _category_sql(client, 12, cold=False)
+    assert any("COUNT(" in sql for sql in cold)
+    assert any(sql.startswith('SELECT "product_product"') for sql in cold)
+    # Neither the count, nor the page's ids, nor the cards' rows are asked again …
+    assert not [sql for sql in warm if "COUNT(" in sql or sql.startswith('SELECT "product_product"')]
+    assert len(warm) < len(cold)
+    # … but the stock is, live: an order changes what the card says without a catalog write.
+    assert any('FROM "warehouse_stock"' in sql for sql in warm)
+    response = client.get(reverse("web:category", args=["gao"]))
+    assert response.context["page"].paginator.count == 5
+
+    # Any write to the catalog is seen by the next request: a new product, an unpublished one.
+    newest = make_product(coop, channel, name="Gạo lô mới", price=12_000)
+    response = client.get(reverse("web:category", args=["gao"]))
+    assert response.context["page"].paginator.count == 6
+    assert "Gạo lô mới" in response.content.decode()
+    newest.channel_listings.update(is_published=False)  # no signal: a bulk update …
+    bump_catalog_version()  # … is announced by the service that makes it
+    assert client.get(reverse("web:category", args=["gao"])).context["page"].paginator.count == 5
+    listing = newest.channel_listings.get()
+    listing.is_published = True
+    listing.save()  # a model save is announced by signal
+    assert client.get(reverse("web:category", args=["gao"])).context["page"].paginator.count == 6
+
+
+def test_staff_listings_are_not_served_from_the_shoppers_cache(client, coop, channel, coop_staff):
+    make_product(coop, channel, name="Gạo công khai", price=10_000)
+    hidden = make_product(coop, channel, name="Gạo nháp", price=10_000)
+    hidden.channel_listings.update(is_published=False)
+    bump_catalog_version()
+    assert client.get(reverse("web:category", args=["gao"])).context["page"].paginator.count == 1
+    client.force_login(coop_staff)
+    assert client.get(reverse("web:category", args=["gao"])).context["page"].paginator.count == 2

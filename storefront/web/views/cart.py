@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from storefront.checkout.selectors import checkout_problems, checkout_totals
+from storefront.checkout.selectors import checkout_totals_and_problems
 from storefront.checkout.services import checkout_lines_add, checkout_lines_delete, checkout_lines_update
 from storefront.product.models import ProductVariant
 
@@ -28,14 +28,14 @@ def _cart_context(request, *, line_errors=None):
     checkout = current_checkout(request)
     if checkout is None:
         return {"checkout": None, "line_errors": {}}
-    totals = checkout_totals(checkout=checkout)
+    totals, problems = checkout_totals_and_problems(checkout=checkout)
     remember_cart_quantity(request, totals.quantity)
     if not totals.lines:
         return {"checkout": None, "line_errors": {}}
     return {
         "checkout": checkout,
         "totals": totals,
-        "problems": checkout_problems(checkout=checkout),
+        "problems": problems,
         "line_errors": line_errors or {},
     }
 

@@ -6,13 +6,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_selling
+from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.models import ProductMedia, ProductType
 from storefront.product.selectors import (VariantPrice, category_by_slug, collection_by_slug, collections_featured,
                                           combo_components, product_by_slug, products_filter, root_categories)
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import cards_for, fetch_card_products, first_products, listing_page
+from ..listing import card_products, cards_for, first_products, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -28,10 +29,20 @@ def home(request):
     channel = current_channel(request)
     latest = products_filter(channel=channel, actor=request.user, sort="-created")
     combo = ProductType.Kind.COMBO
-    combo_ids = list(latest.filter(product_type__kind=combo).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
-    new_ids = list(latest.exclude(product_type__kind=combo).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
+
+    def section_ids():
+        combo_types = list(ProductType.objects.filter(kind=combo).values_list("pk", flat=True))
+        combos = (list(latest.filter(product_type_id__in=combo_types).values_list("pk", flat=True)[:HOME_SECTION_SIZE])
+                  if combo_types else [])
+        return combos, list(latest.exclude(product_type_id__in=combo_types).values_list("pk", flat=True)
+                            [:HOME_SECTION_SIZE])
+
+    # The combo section scans the newest products for the few combos: worth caching per catalog version.
+    combo_ids, new_ids = (cached("home-sections", channel.pk, section_ids) if is_shopper_view(request.user)
+                          else section_ids())
     # Both sections' cards in one load: one set of joins, prefetches and stock lookups.
-    cards = {card.product.pk: card for card in cards_for(fetch_card_products(latest, combo_ids + new_ids))}
+    cards = {card.product.pk: card for card in cards_for(
+        card_products(latest, combo_ids + new_ids, channel=channel, actor=request.user))}
     return render(request, "web/home.html", {
         "combo_cards": [cards[pk] for pk in combo_ids if pk in cards],
         "new_cards": [cards[pk] for pk in new_ids if pk in cards],
@@ -42,15 +53,22 @@ def home(request):
     })
 
 
+def _category_with_children(slug):
+    node = category_by_slug(slug)
+    if node is not None:
+        node.subcategories = list(node.children.all())
+    return node
+
+
 @require_GET
 def category(request, slug):
-    node = category_by_slug(slug)
+    node = cached("category-page", slug, lambda: _category_with_children(slug))  # same for every visitor
     if node is None:
         raise Http404
     form, page, cards = _listing(request, category=node)
     return render(request, "web/listing.html", {
         "heading_object": node, "form": form, "page": page, "cards": cards,
-        "subcategories": node.children.all(), "breadcrumb_parent": node.parent,
+        "subcategories": node.subcategories, "breadcrumb_parent": node.parent,
     })
 
 
@@ -81,10 +99,25 @@ def search_suggest(request):
     return render(request, "web/_suggestions.html", {"query": query, "products": products})
 
 
+def _product_page(*, slug, channel, actor):
+    """The product with everything its page shows but stock, or None when `actor` may not see it."""
+    product = product_by_slug(slug=slug, channel=channel, actor=actor)
+    if product is not None:
+        coop = product.cooperative
+        product.page_certifications = (list(product.certifications.all())
+                                       + list(coop.certifications.filter(product=None)))
+        product.page_attributes = [a for a in product.attributes.all() if a.attribute.visible_in_storefront]
+    return product
+
+
 @require_GET
 def product_detail(request, slug):
     channel = current_channel(request)
-    product = product_by_slug(slug=slug, channel=channel, actor=request.user)
+    if is_shopper_view(request.user):  # stock is read below, live
+        product = cached("product-page", (channel.pk, slug),
+                         lambda: _product_page(slug=slug, channel=channel, actor=request.user))
+    else:
+        product = _product_page(slug=slug, channel=channel, actor=request.user)
     if product is None:
         raise Http404
     variants = list(product.variants.all())
@@ -108,10 +141,10 @@ def product_detail(request, slug):
         "selected": selected,
         "media": media,
         "cooperative": coop,
-        "certifications": list(product.certifications.all()) + list(coop.certifications.filter(product=None)),
+        "certifications": product.page_certifications,
         "combo_components": (combo_components(variant_ids=[selected.pk]).get(selected.pk, [])
                              if selected and product.is_combo else []),
-        "attributes": [a for a in product.attributes.all() if a.attribute.visible_in_storefront],
+        "attributes": product.page_attributes,
     })
 
 

@@ -1,0 +1,92 @@
+"""Shopper-facing catalog reads cached under a catalog version.
+
+Listing pages and the API's product lists ask the database the same questions over and over (which
+products are on page 1 of a category, how many match a search); the answers change only when the
+catalog does. Each answer is cached under the *catalog version*, a number that every write to a
+catalog, cooperative or channel row changes, so a change is seen by the next request without
+deleting any key: old entries are simply never asked for again and expire.
+
+* The version is bumped by a signal receiver on every save, delete and many-to-many change of the
+  models of the `product`, `cooperative` and `channel` apps (see `apps.ProductConfig.ready`), and by
+  the services that write in bulk (bulk_create/bulk_update send no signals).
+* It is bumped twice: at once (so the writer's own next read in the same transaction is fresh) and
+  again when the transaction commits (a reader that took the first bump may have cached what it read
+  before the commit; that entry is then under a version nobody asks for).
+* Entries also expire after `CACHE_SECONDS`, which bounds what no write announces: a listing whose
+  `published_at` passes, or, without Redis, a write made in another process (each process then has
+  its own in-memory cache).
+* Stock is never cached here: availability is read live, so orders do not invalidate listings.
+* Only a shopper's view is cached: staff see unpublished products of their own, callers skip the cache
+  for them (`is_shopper_view`).
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+from storefront.core.permissions import cooperative_ids_of, is_program_staff
+
+VERSION_KEY = "catalog:version"
+CACHE_SECONDS = 60
+CATALOG_APPS = frozenset({"product", "cooperative", "channel"})
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def catalog_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Started from the clock, not 1: after the key is lost (a flushed cache), restarting at 1
+        # would find entries cached under the earlier 1, 2, ….
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _advance() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key was evicted or never set
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_catalog_version() -> None:
+    """Call after a write that changes what shoppers see of the catalog and sends no model signal."""
+    _advance()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(func is _advance for _, func, _ in connection.run_on_commit):
+        return  # one bump at commit covers every write of the transaction
+    transaction.on_commit(_advance)
+
+
+def catalog_changed(sender, **kwargs) -> None:
+    """Receiver for post_save, post_delete and m2m_changed of every model (filtered by app)."""
+    if sender._meta.app_label in CATALOG_APPS and kwargs.get("action", "post_").startswith("post_"):
+        bump_catalog_version()
+
+
+def is_shopper_view(actor) -> bool:
+    """True when `actor` sees exactly what the public sees (no staff extras), so a cached answer fits."""
+    return not is_program_staff(actor) and not cooperative_ids_of(actor)
+
+
+def _key(namespace: str, parts) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"catalog:{namespace}:{catalog_version()}:{digest}"
+
+
+def cached(namespace: str, parts, compute: Callable[[], T]) -> T:
+    """`compute()`, cached for this catalog version under `namespace` and `parts` (anything with a
+    stable repr: ints, strings, tuples, None)."""
+    key = _key(namespace, parts)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
