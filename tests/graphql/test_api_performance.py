@@ -2,7 +2,8 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from storefront.product.models import ProductMedia, ProductMediaThumbnail
+from storefront.product.catalog_cache import bump_catalog_version
+from storefront.product.models import ProductMedia, ProductMediaThumbnail, ProductVariantChannelListing
 from tests.factories import make_product
 from tests.graphql.flows import ready_checkout
 from tests.graphql.queries import CHECKOUT_COMPLETE, PRODUCT_DETAILS
@@ -34,10 +35,17 @@ def _catalog(coop, other_coop, channel, count):
                                              image=ContentFile(b"y", name=f"p{i}.webp"))
 
 
-def _count(gql, query, variables):
+def _sql(gql, query, variables, *, cold=True):
+    if cold:  # as right after a catalog change: nothing cached
+        bump_catalog_version()
     with CaptureQueriesContext(connection) as ctx:
         data = gql.execute(query, variables)
-    return len(ctx.captured_queries), data
+    return [q["sql"] for q in ctx.captured_queries], data
+
+
+def _count(gql, query, variables, *, cold=True):
+    sql, data = _sql(gql, query, variables, cold=cold)
+    return len(sql), data
 
 
 def test_products_page_query_count_is_constant(gql, coop, other_coop, channel):
@@ -50,6 +58,35 @@ def test_products_page_query_count_is_constant(gql, coop, other_coop, channel):
     assert one == hundred
     twenty, _ = _count(gql, LISTING, {"first": 20})
     assert twenty == one <= 10
+
+
+def test_a_shoppers_product_list_is_cached_until_the_catalog_changes(gql, coop, other_coop, channel):
+    _catalog(coop, other_coop, channel, 30)
+    cold_sql, cold = _sql(gql, LISTING, {"first": 20})
+    warm_sql, warm = _sql(gql, LISTING, {"first": 20}, cold=False)
+    assert warm == cold and cold["products"]["totalCount"] == 30
+    catalog_tables = ('"product_product"', '"product_productmedia"', '"product_productvariant"',
+                      '"product_productvariantchannellisting"')
+    assert any(table in sql for sql in cold_sql for table in catalog_tables)
+    assert not [sql for sql in warm_sql if any(table in sql for table in catalog_tables)]
+
+    first = cold["products"]["edges"][0]["node"]
+    listing = ProductVariantChannelListing.objects.get(variant__product__slug=first["slug"])
+    listing.price_amount = 99_000
+    listing.save()
+    _, after = _sql(gql, LISTING, {"first": 20}, cold=False)
+    assert after["products"]["edges"][0]["node"]["variants"][0]["pricing"]["price"]["gross"]["amount"] == 99_000
+    make_product(coop, channel, name="Nông sản mới", price=5_000)
+    _, after = _sql(gql, LISTING, {"first": 20}, cold=False)
+    assert after["products"]["totalCount"] == 31
+
+
+def test_staff_product_lists_are_not_served_from_the_shoppers_cache(gql, coop, channel, coop_staff):
+    make_product(coop, channel, name="Công khai", price=5_000)
+    make_product(coop, channel, name="Nháp", price=5_000, published=False)
+    assert _count(gql, LISTING, {"first": 20})[1]["products"]["totalCount"] == 1
+    gql.login_as(coop_staff)
+    assert _count(gql, LISTING, {"first": 20}, cold=False)[1]["products"]["totalCount"] == 2
 
 
 def test_product_page_query_budget(gql, product, combo):
@@ -69,3 +106,15 @@ def test_checkout_complete_query_budget(gql, variant, shipping_method):
     queries, data = _count(gql, CHECKOUT_COMPLETE, {"id": cid})
     assert data["checkoutComplete"]["errors"] == []
     assert queries <= 40
+
+
+def test_a_cached_product_disappears_when_unpublished(gql, product):
+    query = """query($slug: String!) { product(slug: $slug, channel: "vietnam") { name variants { quantityAvailable } } }"""
+    assert gql.execute(query, {"slug": product.slug})["product"]["name"] == product.name
+    sql, _ = _sql(gql, query, {"slug": product.slug}, cold=False)
+    assert not [q for q in sql if q.startswith('SELECT "product_product"')]  # served from the cache
+    assert any('"warehouse_stock"' in q for q in sql)  # stock is read live
+    listing = product.channel_listings.get()
+    listing.is_published = False
+    listing.save()
+    assert gql.execute(query, {"slug": product.slug})["product"] is None

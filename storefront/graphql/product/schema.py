@@ -7,6 +7,7 @@ from decimal import Decimal
 from graphql import GraphQLError
 
 from storefront.product import selectors as product_selectors
+from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.models import Attribute, Category, Collection, Product, ProductType, ProductVariant
 
 from ..core.connection import paginate
@@ -147,12 +148,47 @@ def products_connection(info, *, channel=None, name="products", search=None, fil
     # Only the joins a card reads (the cooperative is joined by the visibility filter anyway): each
     # further join costs PostgreSQL milliseconds of planning on every page; the rest is batched.
     queryset = queryset.select_related(None).select_related("category", "cooperative").prefetch_related(None)
+    items = queryset
+    if is_shopper_view(actor(info)) and not _filters_stock(filter, where):
+        key = (channel_obj.pk, search, repr(filter), repr(where), repr(sort_by),
+               *(getattr(scope, "pk", None) for scope in (category, collection, product_type, cooperative)))
+        items = CachedProductPages(queryset, key=key, channel=channel_obj)
 
     def on_page(page_items):
-        page_relations(page_items, channel=channel_obj)
+        if not hasattr(page_items[0], "_htx_page"):  # a cached page comes with its relations loaded
+            page_relations(page_items, channel=channel_obj)
         prime_product_page(info, page_items)
 
-    return paginate(queryset, name=name, on_page=on_page, **page)
+    return paginate(items, name=name, on_page=on_page, **page)
+
+
+def _filters_stock(*nodes) -> bool:
+    return any(_get(node, "stock_availability") is not None or _get(node, "is_available") is not None
+               for node in nodes if node)
+
+
+class CachedProductPages:
+    """A shopper's product list as `paginate` reads it (count, one slice), from the catalog cache:
+    the count of a large catalog and a page's rows with media, thumbnails, variants and prices are
+    the dearest part of `products`, and change only when the catalog does. Stock is not in them
+    (quantityAvailable is loaded live)."""
+
+    def __init__(self, queryset, *, key, channel):
+        self.queryset, self.key, self.channel = queryset, key, channel
+
+    def count(self) -> int:
+        return cached("graphql-products-count", self.key, self.queryset.count)
+
+    def __getitem__(self, window: slice) -> list[Product]:
+        return cached("graphql-products-page", (self.key, window.start, window.stop), lambda: self._load(window))
+
+    def _load(self, window: slice) -> list[Product]:
+        products = list(self.queryset[window])
+        relations = page_relations(products, channel=self.channel)
+        if relations is not None:
+            relations.load("media")
+            relations.load("variants")
+        return products
 
 
 class ProductQueries:
@@ -174,11 +210,22 @@ class ProductQueries:
             pk = try_decode(id, "Product")
             if not pk or not pk.isdigit():
                 raise GraphQLError(f"Couldn't resolve id: {id}.")
-            product = queryset.filter(pk=int(pk)).first()
+            lookup = {"pk": int(pk)}
         else:
-            product = queryset.filter(slug=slug).first()
+            lookup = {"slug": slug}
+
+        def load():
+            found = queryset.filter(**lookup).first()
+            if found is not None:
+                relations = page_relations([found], channel=channel_obj)
+                if shopper:  # cached: everything a product page may ask for, loaded once
+                    relations.load("media")
+                    relations.load("variants")
+            return found
+
+        shopper = is_shopper_view(actor(info))
+        product = cached("graphql-product", (channel_obj.pk, sorted(lookup.items())), load) if shopper else load()
         if product is not None:
-            page_relations([product], channel=channel_obj)
             prime_product_page(info, [product])
         return product
 
