@@ -90,7 +90,9 @@ def test_guest_searches_without_accents_buys_combo_and_product_with_vietqr(new_p
     expect(page.locator("h1")).to_contain_text("Cảm ơn bạn")
     qr = page.locator("#vietqr-image")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
+    # The QR is a PNG made on request: on a busy machine it may still be loading when the <img> shows.
+    page.wait_for_function("() => { const img = document.querySelector('#vietqr-image');"
+                           " return img.complete && img.naturalWidth > 100; }", timeout=15_000)
     expect(page.locator("#transfer-amount")).to_have_text("364.000 ₫")  # + 30.000 ₫ delivery (free from 500.000 ₫)
     expect(page.locator("#transfer-note")).to_have_text(re.compile(r"^HTX\d+$"))
     screenshot(page, "order-confirmation")
