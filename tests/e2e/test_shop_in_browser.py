@@ -166,7 +166,8 @@ def test_cooperative_adds_a_product_with_photo_and_others_cannot_open_it(new_pag
     page.get_by_role("link", name="Xem trên cửa hàng").click()
     photo = page.get_by_role("img", name="Bưởi da xanh cắt đôi")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    photo.element_handle().wait_for_element_state("stable")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle(), timeout=15_000)
     expect(page.locator("#price")).to_contain_text("85.000 ₫")
 
     intruder = new_page()
