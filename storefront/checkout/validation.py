@@ -55,8 +55,12 @@ class VariantContext:
         return f"{name} ({self.variant.name})" if self.variant.name else f"{name} [{self.variant.sku}]"
 
 
-def load_variant_contexts(*, variant_ids, channel, variants=None) -> dict[int, VariantContext]:
-    """`variants`: the same variants already loaded with product, cooperative and product type."""
+def load_variant_contexts(*, variant_ids, channel, variants=None, listings=None,
+                          prices=None) -> dict[int, VariantContext]:
+    """`variants`: the same variants already loaded with product, cooperative and product type.
+    `listings` ({product id: its ProductChannelListing in `channel`}) and `prices` ({variant id: price
+    in `channel`}), when the caller read them with the variants; a product or variant missing from
+    them has no listing or price in the channel."""
     ids = {int(v) for v in variant_ids}
     if not ids:
         return {}
@@ -64,14 +68,17 @@ def load_variant_contexts(*, variant_ids, channel, variants=None) -> dict[int, V
         variants = ProductVariant.objects.filter(pk__in=ids).select_related("product__cooperative",
                                                                              "product__product_type")
     variants = {v.pk: v for v in variants if v.pk in ids}
-    product_ids = {v.product_id for v in variants.values()}
-    listings = {
-        row.product_id: row for row in ProductChannelListing.objects.filter(product_id__in=product_ids, channel=channel)
-    }
-    prices = dict(
-        ProductVariantChannelListing.objects.filter(variant_id__in=ids, channel=channel).values_list(
-            "variant_id", "price_amount")
-    )
+    if listings is None:
+        product_ids = {v.product_id for v in variants.values()}
+        listings = {
+            row.product_id: row
+            for row in ProductChannelListing.objects.filter(product_id__in=product_ids, channel=channel)
+        }
+    if prices is None:
+        prices = dict(
+            ProductVariantChannelListing.objects.filter(variant_id__in=ids, channel=channel).values_list(
+                "variant_id", "price_amount")
+        )
     combo_ids = {pk for pk, v in variants.items() if v.product.product_type.kind == ProductType.Kind.COMBO}
     blocked_combos = set(
         ComboComponent.objects.filter(combo_id__in=combo_ids)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.db import transaction
 
 
-def order_placed(order) -> None:
+def order_placed(order, *, fulfillment_ids=None) -> None:
+    """`fulfillment_ids`: the order's fulfillments, when the caller has just created them."""
     from storefront.order.models import OrderStatus
     from storefront.order.tasks import send_order_confirmation
 
@@ -16,14 +17,16 @@ def order_placed(order) -> None:
     transaction.on_commit(lambda: send_order_confirmation.delay(order_pk))
     # A transfer order waits for its money: cooperatives hear of it when it is confirmed.
     if order.status != OrderStatus.UNCONFIRMED:
-        order_confirmed(order)
+        order_confirmed(order, fulfillment_ids=fulfillment_ids)
 
 
-def order_confirmed(order) -> None:
+def order_confirmed(order, *, fulfillment_ids=None) -> None:
     """Each cooperative gets a notice with its own part of the order, to start packing."""
     from storefront.order.tasks import send_cooperative_new_order
 
-    for fulfillment_pk in order.fulfillments.values_list("pk", flat=True):
+    if fulfillment_ids is None:
+        fulfillment_ids = order.fulfillments.values_list("pk", flat=True)
+    for fulfillment_pk in fulfillment_ids:
         transaction.on_commit(lambda pk=fulfillment_pk: send_cooperative_new_order.delay(pk))
 
 

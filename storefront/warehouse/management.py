@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db import connection, transaction
+from django.db.models import F
 
 from storefront.warehouse.models import Allocation, Stock
 from storefront.warehouse.selectors import combo_components_of
@@ -36,10 +36,10 @@ def _lock_stocks(variant_ids) -> list[Stock]:
     )
 
 
-def _component_demand(order_lines) -> dict:
+def _component_demand(order_lines, components=None) -> dict:
     """{order line: [(stock-holding variant id, units)]}; combos expand to their components."""
-    variant_ids = {line.variant_id for line in order_lines if line.variant_id}
-    components = combo_components_of(variant_ids=variant_ids)
+    if components is None:
+        components = combo_components_of(variant_ids={line.variant_id for line in order_lines if line.variant_id})
     demand = {}
     for line in order_lines:
         if not line.variant_id:
@@ -51,15 +51,16 @@ def _component_demand(order_lines) -> dict:
     return demand
 
 
-def allocate_stock(*, order_lines) -> list[Allocation]:
+def allocate_stock(*, order_lines, combo_components=None) -> list[Allocation]:
     """Hold stock for saved `order_lines`, or raise `InsufficientStock` having changed nothing.
 
     A variant's stock may be spread over several warehouses of its cooperative: each line takes
-    from the warehouse with the most available first.
+    from the warehouse with the most available first. `combo_components`: what
+    `combo_components_of` returns for the lines' variants, when the caller has read it already.
     """
     from storefront.product.models import ProductVariant
 
-    demand = _component_demand(order_lines)
+    demand = _component_demand(order_lines, combo_components)
     needed_ids = {vid for parts in demand.values() for vid, _ in parts}
     # Plain lines carry their variant already; only combo components need a look-up.
     known = {line.variant_id: line.variant.track_inventory for line in demand
@@ -120,10 +121,26 @@ def allocate_stock(*, order_lines) -> list[Allocation]:
             for stock_id, units in per_stock.items()
         )
     if taken:
-        Stock.objects.filter(pk__in=taken).update(quantity_allocated=F("quantity_allocated") + Case(
-            *[When(pk=stock_id, then=Value(units)) for stock_id, units in sorted(taken.items())],
-            output_field=IntegerField()))
+        _add_allocated(taken)
     return Allocation.objects.bulk_create(allocations)
+
+
+def _add_allocated(units_by_stock: dict[int, int]) -> None:
+    """quantity_allocated += units for each locked stock row, in one statement.
+
+    Written in SQL because it runs while the rows are locked and Django builds a CASE … WHEN update
+    for this in about ten times the time (the same statement works on PostgreSQL and SQLite ≥ 3.33)."""
+    table = connection.ops.quote_name(Stock._meta.db_table)
+    pk = connection.ops.quote_name(Stock._meta.pk.column)
+    allocated = connection.ops.quote_name(Stock._meta.get_field("quantity_allocated").column)
+    rows = sorted(units_by_stock.items())
+    values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS integer))"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {allocated} = {table}.{allocated} + changes.column2 "
+            f"FROM (VALUES {values}) AS changes WHERE {table}.{pk} = changes.column1",
+            [value for row in rows for value in row],
+        )
 
 
 def _release(allocations: list[Allocation], *, consume: bool) -> None:
