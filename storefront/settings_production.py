@@ -83,6 +83,11 @@ else:
     # check them before reuse instead.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", 60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "DB_PREPARE_THRESHOLD" not in os.environ and "prepare_threshold" in DATABASES["default"].get("OPTIONS", {}):
+        # A transaction-mode PgBouncer hands each transaction to any server connection: statements
+        # prepared on one are unknown on the next unless PgBouncer ≥ 1.21 tracks them
+        # (max_prepared_statements). Off unless DB_PREPARE_THRESHOLD says so.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", 5))
 )

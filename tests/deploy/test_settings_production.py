@@ -99,6 +99,18 @@ def test_persistent_connections_instead_of_pool_behind_pgbouncer():
     assert result["db"]["CONN_MAX_AGE"] == 120 and result["db"]["CONN_HEALTH_CHECKS"] is True
 
 
+def test_statements_prepared_on_the_server_with_the_pool(loaded):
+    assert loaded["db_options"]["server_side_binding"] is True
+    assert loaded["db_options"]["prepare_threshold"] == 5
+
+
+def test_no_prepared_statements_behind_pgbouncer_unless_asked():
+    assert probe({"DB_POOL": "false"})["db_options"]["prepare_threshold"] is None
+    assert probe({"DB_POOL": "false", "DB_PREPARE_THRESHOLD": "2"})["db_options"]["prepare_threshold"] == 2
+    off = probe({"DB_SERVER_SIDE_BINDING": "false"})["db_options"]
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+
+
 def test_cache_and_sessions_in_redis(loaded):
     assert set(loaded["caches"].values()) == {"django.core.cache.backends.redis.RedisCache"}
     assert loaded["session_engine"] == "django.contrib.sessions.backends.cache"
