@@ -5,7 +5,10 @@ with 1–3 products (a third of the lines from 20 "hot" products that every buye
 row locks are contended), gives an address, picks delivery and cash on delivery, consents, and
 completes it. The carts are filled first (reported as carts/s), then all buyers place their
 orders at once: orders per second counts `checkout_complete` calls, which allocate stock under
-row locks. Reported with latency percentiles and the seed time; then the run checks that nothing was oversold or lost and that no buyer hit an error.
+row locks. Reported with latency percentiles, the seed time, the CPU time the buyers and their
+PostgreSQL backends spent per order while placing (less sensitive than wall time to other work on
+the machine) and the load average; then the run checks that nothing was oversold or lost and that
+no buyer hit an error. Django runs with DEBUG off, as in production.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/htx .venv/bin/python -m bench.orders
 """
@@ -65,6 +68,7 @@ def _buyer(index: int, variant_ids: list[int], hot: list[int], hot_share: float,
         prepare.append(time.perf_counter() - started)
     prepared = time.perf_counter()
     barriers[1].wait()
+    cpu_started, db_cpu_started = time.process_time(), _backend_cpu_seconds()
     for checkout in checkouts:  # phase 2: everyone places their orders at once
         started = time.perf_counter()
         try:
@@ -72,8 +76,27 @@ def _buyer(index: int, variant_ids: list[int], hot: list[int], hot_share: float,
         except Exception as exc:
             record(exc)
         complete.append(time.perf_counter() - started)
+    finished = time.perf_counter()
+    cpu, db_cpu = time.process_time() - cpu_started, _backend_cpu_seconds()
     results.put({"prepare": prepare, "complete": complete, "errors": errors, "orders": order_ids,
-                 "prepared": prepared, "finished": time.perf_counter()})
+                 "prepared": prepared, "finished": finished, "cpu": cpu,
+                 "db_cpu": None if db_cpu is None or db_cpu_started is None else db_cpu - db_cpu_started})
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend, when the server runs on this
+    machine (its /proc entry is readable); None otherwise."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def _check_stock(order_ids) -> list[str]:
@@ -115,13 +138,14 @@ def main(argv=None) -> int:
 
     # As in production the confirmation mail is queued for a worker; the queue here is in memory so a
     # benchmark leaves no mail behind. `--mail inline` renders and "sends" each one in the buyer instead.
+    # DEBUG off as in production: with DEBUG on Django times and keeps every statement in memory.
     if args.mail == "inline":
         django_setup(CELERY_TASK_ALWAYS_EAGER="true", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-                     LOG_LEVEL="WARNING")
+                     LOG_LEVEL="WARNING", DEBUG="false")
     else:
-        os.environ["CELERY_BROKER_URL"] = "memory://"
+        os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # with a host: no kombu warning per buyer
         os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-        django_setup(LOG_LEVEL="WARNING")
+        django_setup(LOG_LEVEL="WARNING", DEBUG="false")
     from django.core.management import call_command
     from django.db import connection, connections
 
@@ -140,6 +164,7 @@ def main(argv=None) -> int:
     hot = rng.sample(catalog.variant_ids, HOT_PRODUCTS)
     connections.close_all()
 
+    load_before = os.getloadavg()
     ctx = mp.get_context("fork")
     barriers = (ctx.Barrier(args.buyers + 1), ctx.Barrier(args.buyers + 1))
     results = ctx.Queue()
@@ -163,7 +188,12 @@ def main(argv=None) -> int:
     errors = [e for r in collected for e in r["errors"]]
     order_ids = [o for r in collected for o in r["orders"]]
     problems = _check_stock(order_ids)
-    print(f"mails: {args.mail}")
+    options = connection.settings_dict.get("OPTIONS", {})
+    print(f"mails: {args.mail}; DEBUG off; PostgreSQL server-side binding "
+          f"{'on' if options.get('server_side_binding') else 'off'}, prepare threshold "
+          f"{options.get('prepare_threshold', 'psycopg default') if options.get('server_side_binding') else '-'}")
+    print("load average (1/5/15 min) before: {:.2f} / {:.2f} / {:.2f}, after: {:.2f} / {:.2f} / {:.2f}; {} CPUs".format(
+        *load_before, *os.getloadavg(), os.cpu_count()))
     print(f"buyers: {args.buyers} processes, {args.orders_per_buyer} orders each, 1–3 lines, "
           f"{HOT_PRODUCTS} hot products in {args.hot_share:.0%} of the lines")
     print(f"carts filled (create, address, delivery, payment, consent): {len(prepare)} in {fill_elapsed:.2f} s = "
@@ -171,6 +201,12 @@ def main(argv=None) -> int:
     print(f"orders completed (checkout_complete): {len(order_ids)} in {elapsed:.2f} s = "
           f"{len(order_ids) / elapsed:.1f} orders/s; p50 {_pct(complete, .5):.0f} ms, p95 {_pct(complete, .95):.0f} ms, "
           f"p99 {_pct(complete, .99):.0f} ms")
+    cpu = sum(r["cpu"] for r in collected)
+    db_cpus = [r["db_cpu"] for r in collected]
+    db_cpu = f"{1000 * sum(db_cpus) / len(order_ids):.1f} ms" if order_ids and None not in db_cpus else "not measured"
+    if order_ids:
+        print(f"CPU per order while placing: buyers {1000 * cpu / len(order_ids):.1f} ms, "
+              f"their PostgreSQL backends {db_cpu}")
     print(f"errors: {len(errors)}; stock check: {'ok, nothing oversold or lost' if not problems else problems[:5]}")
     for error in errors[:5]:
         print("  ", error)
