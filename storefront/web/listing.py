@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from storefront.core.models import Province
 from storefront.product.catalog_cache import cached, is_shopper_view
-from storefront.product.models import ProductMedia, ProductVariant
-from storefront.product.selectors import products_filter, thumbnail_url
+from storefront.product.models import Product, ProductMedia, ProductVariant
+from storefront.product.selectors import products_filter, thumbnail_url, with_listing_data
 from storefront.product.standards import OCOP, STANDARDS
 from storefront.warehouse.selectors import variants_quantity_available
 
@@ -185,13 +185,18 @@ def fetch_card_products(queryset, ids) -> list:
     return fetch_ordered(card_rows, ids)
 
 
-def card_products(queryset, ids, *, channel, actor) -> list:
-    """`fetch_card_products`, cached per channel and ids for a shopper (cards carry the channel's price;
-    their stock is looked up afterwards, live, by `cards_for`)."""
+def card_products(ids, *, channel, actor) -> list:
+    """The card rows of `ids`, which the caller took from a listing `actor` may see, in that order.
+
+    By primary key alone, not through the listing's filters again (a search's text conditions cost
+    PostgreSQL as much the second time); with the channel's price. Cached per channel and ids for a
+    shopper; their stock is looked up afterwards, live, by `cards_for`."""
     ids = list(ids)
-    if not is_shopper_view(actor):
-        return fetch_card_products(queryset, ids)
-    return cached("card-products", (channel.pk, tuple(ids)), lambda: fetch_card_products(queryset, ids))
+
+    def fetch():
+        return fetch_card_products(with_listing_data(Product.objects.all(), channel=channel), ids)
+
+    return cached("card-products", (channel.pk, tuple(ids)), fetch) if is_shopper_view(actor) else fetch()
 
 
 def first_products(queryset, limit: int) -> list:
@@ -234,5 +239,5 @@ def listing_page(*, channel, actor, params, page_number, **scope):
     if is_shopper_view(actor) and not arguments["in_stock"]:  # stock is never cached
         ids = CachedIds(ids, (channel.pk, sorted((k, _key_part(v)) for k, v in {**scope, **arguments}.items())))
     page = Paginator(ids, per_page).get_page(page_number)
-    page.object_list = card_products(queryset, page.object_list, channel=channel, actor=actor)
+    page.object_list = card_products(page.object_list, channel=channel, actor=actor)
     return form, page, cards_for(page.object_list)

@@ -42,7 +42,7 @@ def home(request):
                           else section_ids())
     # Both sections' cards in one load: one set of joins, prefetches and stock lookups.
     cards = {card.product.pk: card for card in cards_for(
-        card_products(latest, combo_ids + new_ids, channel=channel, actor=request.user))}
+        card_products(combo_ids + new_ids, channel=channel, actor=request.user))}
     return render(request, "web/home.html", {
         "combo_cards": [cards[pk] for pk in combo_ids if pk in cards],
         "new_cards": [cards[pk] for pk in new_ids if pk in cards],
