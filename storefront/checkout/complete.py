@@ -196,8 +196,8 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
     if checkout.privacy_consent_at is not None:
         _record_checkout_consent(checkout, user, email)
     # Two plain DELETEs, no collector: it costs more than the statements and, once any post_delete
-    # receiver is connected for all models, reads the lines back to signal each; nothing listens
-    # for a checkout's deletion.
+    # receiver is connected for all models, reads the lines back to signal each. Nothing listens
+    # for a checkout's deletion and only its lines refer to it (a test keeps that true).
     CheckoutLine.objects.filter(checkout_id=checkout.pk)._raw_delete(CheckoutLine.objects.db)
     Checkout.objects.filter(pk=checkout.pk)._raw_delete(Checkout.objects.db)
 

@@ -243,3 +243,12 @@ def test_placing_an_order_runs_a_fixed_number_of_statements(channel, variant, co
     checkout = ready_checkout(channel, [(variant, 1), (combo.variants.get(), 1)])
     with django_assert_max_num_queries(MAX_STATEMENTS):
         checkout_complete(checkout=checkout)
+
+
+def test_only_lines_refer_to_a_checkout():
+    # checkout_complete deletes the lines and the checkout with two plain DELETEs, no collector: a new
+    # model pointing at a checkout must be deleted there too (and added here).
+    from storefront.checkout.models import CheckoutLine
+
+    assert [f.related_model for f in Checkout._meta.get_fields() if f.is_relation and f.auto_created] == [
+        CheckoutLine]
