@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Protocol
 
 
-@dataclass(frozen=True)
+# Slots: a sync holds one snapshot and its images per selected product (tens of thousands of objects).
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     media_id: int
     content_hash: str  # sha256 of the stored original: images are prepared/uploaded once per content
@@ -20,7 +21,7 @@ class ImageRef:
     url: str = ""  # where the shop serves the original (for previews)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductSnapshot:
     product_id: int
     cooperative_id: int

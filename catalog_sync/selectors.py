@@ -1,9 +1,12 @@
 """Reads for the trade console and the sync (no writes here)."""
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import fields
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Q
 
 from .mapping import CategoryRules, Diagnostic, ExportTerms, Tier, readiness
@@ -24,6 +27,13 @@ def category_rules(category: RemoteCategory | None) -> CategoryRules | None:
                          required_attributes=required, allowed_values=allowed)
 
 
+# The export profile's columns that are ExportTerms fields of the same name (category and tiers come from their
+# own tables); the sync reads exactly these to fingerprint a listing's inputs.
+TERM_COLUMNS = tuple(f.name for f in fields(ExportTerms) if f.name not in ("category", "tiers"))
+JSON_TERM_COLUMNS = frozenset(name for name in TERM_COLUMNS
+                              if isinstance(ExportProfile._meta.get_field(name), models.JSONField))
+
+
 def export_terms(profile: ExportProfile, *, tiers: tuple[Tier, ...] | None = None,
                  category: CategoryRules | None | bool = False) -> ExportTerms:
     """The profile as plain data; the sync passes tiers and category rules it loaded in bulk."""
@@ -31,31 +41,19 @@ def export_terms(profile: ExportProfile, *, tiers: tuple[Tier, ...] | None = Non
         tiers = tuple(Tier(t.min_quantity, t.price_usd) for t in profile.price_tiers.all())
     if category is False:
         category = category_rules(profile.remote_category)
-    return ExportTerms(
-        selected=profile.selected,
-        title_en=profile.title_en,
-        description_en=profile.description_en,
-        keywords=tuple(profile.keywords or ()),
-        category=category,
-        hs_code=profile.hs_code,
-        place_of_origin=profile.place_of_origin,
-        brand_name=profile.brand_name,
-        variety=profile.variety,
-        grade=profile.grade,
-        moq=profile.moq,
-        moq_unit=profile.moq_unit,
-        supply_quantity=profile.supply_quantity,
-        supply_unit=profile.supply_unit,
-        supply_period=profile.supply_period,
-        packaging=profile.packaging,
-        port=profile.port,
-        lead_time_days=profile.lead_time_days,
-        payment_methods=tuple(profile.payment_methods or ()),
-        certifications=tuple(profile.certifications or ()),
-        target_markets=tuple(profile.target_markets or ()),
-        tiers=tiers,
-        prices_confirmed=profile.prices_confirmed,
-    )
+    return export_terms_of_values([getattr(profile, name) for name in TERM_COLUMNS], tiers=tiers, category=category)
+
+
+def export_terms_of_values(values, *, tiers: tuple[Tier, ...], category: CategoryRules | None,
+                           json_as_text: bool = False) -> ExportTerms:
+    """ExportTerms from the profile's TERM_COLUMNS values in that order; with `json_as_text` the JSON columns are
+    still JSON text (the sync reads them undecoded and decodes only the listings it builds)."""
+    terms = {}
+    for name, value in zip(TERM_COLUMNS, values, strict=True):
+        if name in JSON_TERM_COLUMNS:
+            value = tuple((json.loads(value) if json_as_text and value is not None else value) or ())
+        terms[name] = value
+    return ExportTerms(**terms, category=category, tiers=tiers)
 
 
 def profile_readiness(*, profile: ExportProfile, snapshot: ProductSnapshot) -> list[Diagnostic]:

@@ -14,12 +14,15 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import timedelta
+from operator import attrgetter
 from typing import Callable
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from integrations.alibaba import (AlibabaError, BusinessRuleError, InvalidAppKey, InvalidSession, InvalidSignature,
@@ -32,7 +35,7 @@ from .models import ExportProfile, ImageUpload, Listing, PriceTier, RemoteCatego
 from .ports import CatalogSource, ProductSnapshot, model_number_for
 from .remote import B2BCatalog
 from .selection import offline_reason
-from .selectors import category_rules, export_terms, min_image_px
+from .selectors import JSON_TERM_COLUMNS, TERM_COLUMNS, category_rules, export_terms_of_values, min_image_px
 
 log = logging.getLogger("catalog_sync")
 
@@ -52,19 +55,93 @@ class LeaseLost(Exception):
     """Our lease expired and another worker took it: stop writing."""
 
 
-@dataclass
 class PlannedChange:
-    listing: Listing
-    profile: ExportProfile
-    action: str
-    reason: str = ""
-    payload: dict | None = None
-    hash: str = ""
-    diff: list = field(default_factory=list)
-    diagnostics: list = field(default_factory=list)
-    inputs: str = ""  # fingerprint of the inputs of `payload`
-    outcome: str = ""
-    error: str = ""
+    """What a run does with one listing. `listing` and `profile` are model instances; a change planned from plain
+    rows (on most runs nearly all are "nothing to do") loads them only when first asked for, together with every
+    other change still waiting for its own, in one query."""
+
+    __slots__ = ("_listing", "_profile", "_instances", "profile_pk", "action", "reason", "payload", "hash", "diff",
+                 "diagnostics", "inputs", "outcome", "error")
+
+    def __init__(self, listing: Listing | None = None, profile: ExportProfile | None = None, action: str = NOOP,
+                 reason: str = "", payload: dict | None = None, hash: str = "", diff: list | None = None,
+                 diagnostics: list | None = None, inputs: str = "", outcome: str = "", error: str = "", *,
+                 instances: _Instances | None = None, profile_pk: int | None = None):
+        if (listing is None or profile is None) and (instances is None or profile_pk is None):
+            raise TypeError("a planned change needs its listing and profile, or where to load them from")
+        self._listing, self._profile, self._instances = listing, profile, instances
+        self.profile_pk = profile.pk if profile is not None else profile_pk
+        self.action, self.reason, self.payload, self.hash = action, reason, payload, hash
+        self.diff = diff if diff is not None else ()  # [(path, old, new)] of an add or update
+        self.diagnostics = diagnostics if diagnostics is not None else ()  # why it is blocked
+        self.inputs = inputs  # fingerprint of the inputs of `payload`
+        self.outcome, self.error = outcome, error
+
+    @property
+    def listing(self) -> Listing:
+        if self._listing is None:
+            self._load()
+        return self._listing
+
+    @property
+    def profile(self) -> ExportProfile:
+        if self._profile is None:
+            self._load()
+        return self._profile
+
+    def _load(self) -> None:
+        self._profile = self._instances.get(self.profile_pk)
+        self._listing = self._profile.listing
+
+    def __repr__(self) -> str:
+        return f"<PlannedChange profile={self.profile_pk} {self.action}{' ' + self.reason if self.reason else ''}>"
+
+
+class _Instances:
+    """Export profiles (each with its `.listing`) of the rows a run acts on, loaded in bulk when first needed:
+    building 10,000 model instances costs more than the rest of a no-op sync."""
+
+    CHUNK = 2000  # ids per IN list
+
+    def __init__(self):
+        self.loaded: dict[int, ExportProfile] = {}
+        self.wanted: set[int] = set()
+
+    def want(self, pks) -> None:
+        """Load these with the next one asked for."""
+        self.wanted.update(pk for pk in pks if pk not in self.loaded)
+
+    def bind(self, changes: list[PlannedChange]) -> None:
+        """Give these changes their instances now, in bulk (and in this thread: sending threads must not query)."""
+        self.want(c.profile_pk for c in changes if c._profile is None)
+        for change in changes:
+            if change._profile is None:
+                change._load()
+
+    def get(self, pk: int) -> ExportProfile:
+        if pk not in self.loaded:
+            self.wanted.add(pk)
+            self._load()
+        try:
+            return self.loaded[pk]
+        except KeyError:
+            raise RuntimeError(f"export profile {pk} was deleted during the sync run") from None
+
+    def _load(self) -> None:
+        pks = sorted(self.wanted)
+        self.wanted.clear()
+        for start in range(0, len(pks), self.CHUNK):
+            for profile in (ExportProfile.objects.filter(pk__in=pks[start:start + self.CHUNK])
+                            .select_related("listing").defer("listing__published_payload")):
+                listing = _listing_of(profile)
+                if listing is None:  # a dry run does not create the missing listings
+                    listing = profile.listing = Listing(profile=profile,
+                                                        model_number=model_number_for(profile.product_id))
+                # Keep `profile.listing` but drop the cached way back (`listing.profile` reads it again if ever
+                # asked): as a reference cycle each pair, with its payloads, would wait for the cyclic collector,
+                # whose pass after a 10,000-listing publish took 0.5 s of whatever ran next.
+                listing._state.fields_cache.pop("profile", None)
+                self.loaded[profile.pk] = profile
 
 
 @dataclass
@@ -142,6 +219,19 @@ def catalog_sync_run(*, source: CatalogSource, catalog: B2BCatalog | None = None
     return report
 
 
+# Layout of a planning row (`_Engine._rows`): the profile's id, product and category, its TERM_COLUMNS (JSON
+# columns as text), then the listing's columns that planning reads (`_NEW_LISTING`: those of a listing not created).
+_ROW_COLUMNS = ("pk", "product_id", "remote_category_id",
+                *(f"json_{name}" if name in JSON_TERM_COLUMNS else name for name in TERM_COLUMNS),
+                "listing__id", "listing__state", "listing__remote_id", "listing__online", "listing__content_hash",
+                "listing__input_hash", "listing__failed_hash", "listing__next_attempt_at")
+_PK, _PRODUCT, _CATEGORY = 0, 1, 2
+_TERMS = slice(3, 3 + len(TERM_COLUMNS))
+_SELECTED = 3 + TERM_COLUMNS.index("selected")
+_LISTING = 3 + len(TERM_COLUMNS)
+_NEW_LISTING = (None, Listing.State.NEW, "", False, "", "", "", None)
+
+
 class _Engine:
     def __init__(self, *, source, catalog, run, dry_run, holder, progress):
         self.source = source
@@ -153,22 +243,30 @@ class _Engine:
         self.now = timezone.now()
         self.extra_offline: list[str] = []  # remote products nobody links to (duplicates, drift)
         self.fingerprinted: list[PlannedChange] = []
+        self.instances = _Instances()
 
     # -- orchestration ---------------------------------------------------------------------------------
     def execute(self, *, full: bool, report: SyncReport) -> None:
-        profiles = self._profiles()
-        snapshots = self.source.snapshots([p.product_id for p in profiles])
+        rows = self._rows()
+        snapshots = self.source.snapshots([row[_PRODUCT] for row in rows])
         if full:
-            self._reconcile(profiles, report)
-        adding = [p.listing for p in profiles if p.listing.state == Listing.State.ADDING and not p.listing.remote_id]
+            self.instances.want(row[_PK] for row in rows)
+            self._reconcile([self.instances.get(row[_PK]) for row in rows], report)
+        adding = []
+        for row in rows:
+            _, state, remote_id, *_ = self._listing_values(row)
+            if state == Listing.State.ADDING and not remote_id:
+                adding.append(row[_PK])
         if adding and not self.dry_run:
-            self._recover(adding, report)
-        changes = self._plan(profiles, snapshots)
+            self.instances.want(adding)
+            self._recover([self.instances.get(pk).listing for pk in adding], report)
+        changes = self._plan(rows, snapshots)
         report.changes = changes
         for change in changes:
             if change.action in (NOOP, BLOCKED, WAIT):
                 report.counts[change.action] += 1
         if self.fingerprinted and not self.dry_run:
+            self.instances.bind(self.fingerprinted)
             for change in self.fingerprinted:
                 change.listing.input_hash = change.inputs
             _save_listings([c.listing for c in self.fingerprinted], ["input_hash"])
@@ -178,90 +276,116 @@ class _Engine:
                     report.counts[change.action] += 1
             report.counts["extra_offline"] = len(self.extra_offline)
             return
+        self.instances.bind([c for c in changes if c.action in WRITE_ACTIONS])
         self._write(changes, report)
 
-    def _profiles(self) -> list[ExportProfile]:
+    def _rows(self) -> list[tuple]:
+        """One plain row per export profile in scope (see `_ROW_COLUMNS`), JSON columns left as text: a no-op
+        run compares fingerprints and needs neither model instances nor decoded JSON."""
         scope = ExportProfile.objects.filter(Q(selected=True) | Q(listing__isnull=False))
-        profiles = list(
-            scope
-            .select_related("listing").defer("listing__published_payload").order_by("product_id"))
+        query = (scope.annotate(**{f"json_{name}": Cast(name, TextField()) for name in JSON_TERM_COLUMNS})
+                 .order_by("product_id").values_list(*_ROW_COLUMNS))
+        rows = list(query)
         # Tiers and category rules in bulk: model instances per row cost seconds on 10,000 listings.
-        self.tiers: dict[int, list[Tier]] = defaultdict(list)
+        self.tiers: dict[int, list[tuple]] = defaultdict(list)
         for profile_id, quantity, price in PriceTier.objects.filter(profile__in=scope.values("pk")).order_by(
                 "profile_id", "min_quantity").values_list("profile_id", "min_quantity", "price_usd"):
-            self.tiers[profile_id].append(Tier(quantity, price))
+            self.tiers[profile_id].append((quantity, price))
         self.categories = {c.pk: category_rules(c) for c in RemoteCategory.objects.all()}
-        missing = [p for p in profiles if _listing_of(p) is None]
-        if missing and not self.dry_run:
-            Listing.objects.bulk_create([Listing(profile=p, model_number=model_number_for(p.product_id))
-                                         for p in missing], ignore_conflicts=True)
-            by_profile = {lst.profile_id: lst for lst in Listing.objects.filter(profile__in=missing)}
-            for p in missing:
-                p.listing = by_profile[p.pk]
-        elif missing:
-            for p in missing:
-                p.listing = Listing(profile=p, model_number=model_number_for(p.product_id))
-        return profiles
+        self.category_keys = {pk: repr(rules) for pk, rules in self.categories.items()}
+        if any(row[_LISTING] is None for row in rows):
+            if not self.dry_run:
+                Listing.objects.bulk_create([Listing(profile_id=row[_PK], model_number=model_number_for(row[_PRODUCT]))
+                                             for row in rows if row[_LISTING] is None], ignore_conflicts=True)
+                rows = list(query.all())
+                if any(row[_LISTING] is None for row in rows):
+                    raise RuntimeError("listings of new export profiles could not be created (model number taken?)")
+            else:  # as the listing the run would create
+                rows = [row if row[_LISTING] is not None else row[:_LISTING] + _NEW_LISTING for row in rows]
+        return rows
+
+    def _listing_values(self, row: tuple) -> tuple:
+        """The row's listing columns, from its instance once loaded: recovery and reconciliation change them."""
+        profile = self.instances.loaded.get(row[_PK])
+        if profile is None:
+            return row[_LISTING:]
+        lst = profile.listing
+        return (lst.pk, lst.state, lst.remote_id, lst.online, lst.content_hash, lst.input_hash, lst.failed_hash,
+                lst.next_attempt_at)
+
+    def _change(self, pk: int, action: str, **kwargs) -> PlannedChange:
+        profile = self.instances.loaded.get(pk)
+        if profile is not None:
+            return PlannedChange(profile.listing, profile, action, **kwargs)
+        return PlannedChange(action=action, instances=self.instances, profile_pk=pk, **kwargs)
 
     # -- planning --------------------------------------------------------------------------------------
-    def _plan(self, profiles: list[ExportProfile], snapshots: dict[int, ProductSnapshot]) -> list[PlannedChange]:
-        wanted: dict[int, tuple] = {}
+    def _plan(self, rows: list[tuple], snapshots: dict[int, ProductSnapshot]) -> list[PlannedChange]:
+        wanted: list[tuple] = []
         changes: list[PlannedChange] = []
         min_px = min_image_px()
-        for profile in profiles:
-            listing = profile.listing
-            snapshot = snapshots.get(profile.product_id)
-            reason = offline_reason(selected=profile.selected, snapshot=snapshot)
-            if listing.state == Listing.State.ADDING and not listing.remote_id:
-                changes.append(PlannedChange(listing, profile, RECOVER if self.dry_run else WAIT,
-                                             reason="add_unconfirmed"))
+        tiers, categories, category_keys = self.tiers, self.categories, self.category_keys
+        settled = (Listing.State.LIVE, Listing.State.OFFLINE, Listing.State.NEW)
+        for row in rows:
+            pk = row[_PK]
+            listing_values = self._listing_values(row)
+            _, state, remote_id, online, accepted_hash, input_hash, _, _ = listing_values
+            snapshot = snapshots.get(row[_PRODUCT])
+            reason = offline_reason(selected=row[_SELECTED], snapshot=snapshot)
+            if state == Listing.State.ADDING and not remote_id:
+                changes.append(self._change(pk, RECOVER if self.dry_run else WAIT, reason="add_unconfirmed"))
                 continue
             if reason:
-                if listing.remote_id and listing.online:
-                    changes.append(PlannedChange(listing, profile, OFFLINE, reason=reason))
-                else:
-                    changes.append(PlannedChange(listing, profile, NOOP, reason=reason))
+                changes.append(self._change(pk, OFFLINE if remote_id and online else NOOP, reason=reason))
                 continue
-            terms = export_terms(profile, tiers=tuple(self.tiers.get(profile.pk, ())),
-                                 category=self.categories.get(profile.remote_category_id))
-            inputs = inputs_fingerprint(terms, snapshot, min_px)
-            if (inputs == listing.input_hash and listing.remote_id and listing.content_hash
-                    and listing.state in (Listing.State.LIVE, Listing.State.OFFLINE, Listing.State.NEW)):
+            term_values = row[_TERMS]
+            inputs = inputs_fingerprint(term_values, tiers.get(pk, ()), category_keys.get(row[_CATEGORY]), snapshot,
+                                        min_px)
+            if inputs == input_hash and remote_id and accepted_hash and state in settled:
                 # Built from the very inputs of the content the platform holds: nothing to rebuild.
-                changes.append(PlannedChange(listing, profile, NOOP if listing.online else ONLINE,
-                                             hash=listing.content_hash, inputs=inputs))
+                changes.append(self._change(pk, NOOP if online else ONLINE, hash=accepted_hash, inputs=inputs))
                 continue
+            terms = export_terms_of_values(term_values, tiers=tuple(Tier(*t) for t in tiers.get(pk, ())),
+                                           category=categories.get(row[_CATEGORY]), json_as_text=True)
             diagnostics = readiness(terms, snapshot, min_image_px=min_px)
             if diagnostics:
-                changes.append(PlannedChange(listing, profile, BLOCKED, reason="not_ready", diagnostics=diagnostics))
+                changes.append(self._change(pk, BLOCKED, reason="not_ready", diagnostics=diagnostics))
                 continue
-            wanted[profile.pk] = (profile, snapshot, terms, inputs)
-        urls = self._image_urls([snap for _, snap, _, _ in wanted.values()])
-        for profile, snapshot, terms, inputs in wanted.values():
-            listing = profile.listing
+            wanted.append((pk, listing_values, snapshot, terms, inputs))
+        urls = self._image_urls([snapshot for _, _, snapshot, _, _ in wanted])
+        updates: dict[int, PlannedChange] = {}
+        for pk, listing_values, snapshot, terms, inputs in wanted:
+            listing_id, state, remote_id, online, accepted_hash, input_hash, failed_hash, next_attempt_at = (
+                listing_values)
             image_urls = [urls[i.content_hash] for i in snapshot.images[:6] if urls.get(i.content_hash)]
             if not image_urls:
-                changes.append(PlannedChange(listing, profile, WAIT, reason="images_pending"))
+                changes.append(self._change(pk, WAIT, reason="images_pending"))
                 continue
             payload = build_listing(terms, snapshot, image_urls)
             digest = content_hash(payload)
-            change = PlannedChange(listing, profile, NOOP, payload=payload, hash=digest, inputs=inputs)
-            if listing.state == Listing.State.FAILED and listing.failed_hash == digest:
+            change = self._change(pk, NOOP, payload=payload, hash=digest, inputs=inputs)
+            if state == Listing.State.FAILED and failed_hash == digest:
                 change.action, change.reason = BLOCKED, "failed"
-            elif (listing.state == Listing.State.RETRYING and listing.next_attempt_at
-                  and listing.next_attempt_at > self.now):
+            elif state == Listing.State.RETRYING and next_attempt_at and next_attempt_at > self.now:
                 change.action, change.reason = WAIT, "backoff"
-            elif not listing.remote_id:
+            elif not remote_id:
                 change.action = ADD
                 change.diff = listing_diff({}, payload)
-            elif digest != listing.content_hash:
+            elif digest != accepted_hash:
                 change.action = UPDATE
-                change.diff = listing_diff(listing.published_payload or {}, payload)
-            elif not listing.online:
+                updates[listing_id] = change
+            elif not online:
                 change.action = ONLINE
-            if change.action in (NOOP, ONLINE) and listing.input_hash != inputs:
+            if change.action in (NOOP, ONLINE) and input_hash != inputs:
                 self.fingerprinted.append(change)  # same content from new inputs: remember them
             changes.append(change)
+        # What the platform holds now, for the field-level diff of each update (one query, not one per listing).
+        ids = list(updates)
+        for start in range(0, len(ids), _Instances.CHUNK):
+            for listing_id, published in Listing.objects.filter(pk__in=ids[start:start + _Instances.CHUNK]
+                                                                ).values_list("pk", "published_payload"):
+                change = updates[listing_id]
+                change.diff = listing_diff(published or {}, change.payload)
         return changes
 
     def _image_urls(self, snapshots: list[ProductSnapshot]) -> dict[str, str]:
@@ -572,12 +696,21 @@ def _save_listings(listings: list[Listing], names: list[str] | None = None) -> N
             cursor.executemany(sql, params)
 
 
-def inputs_fingerprint(terms, snapshot: ProductSnapshot, min_px: int) -> str:
-    """Stable digest of everything a listing's content and readiness are built from. Stock and the product's
-    edit time are left out (they do not shape the listing); the image recipe is in (it shapes the upload)."""
-    stable = replace(snapshot, quantity_available=0, updated_at=None)
-    return hashlib.blake2b(repr((image_prep.RECIPE, min_px, terms, stable)).encode("utf-8"),
-                           digest_size=20).hexdigest()
+# A snapshot's fields less those that do not shape a listing: stock (it only decides online/offline, which is
+# planned before the fingerprint is looked at) and the product's edit time (set on edits that change nothing).
+_SNAPSHOT_INPUTS = attrgetter(*(f.name for f in dataclass_fields(ProductSnapshot)
+                                if f.name not in ("quantity_available", "updated_at")))
+
+
+def inputs_fingerprint(term_values: tuple, tiers, category_key: str | None, snapshot: ProductSnapshot,
+                       min_px: int) -> str:
+    """Stable digest of everything a listing's content and readiness are built from: the profile's TERM_COLUMNS
+    as read from the database (JSON as its text), its price tiers as (min quantity, price) pairs, the repr of its
+    category's rules, the product snapshot less `_SNAPSHOT_INPUTS`' exclusions, and the image recipe and minimum
+    size (they shape the upload and the readiness). Plain values, so that a no-op run builds no object per
+    listing; a spurious mismatch only costs a rebuild, which finds the content hash unchanged."""
+    return hashlib.blake2b(repr((image_prep.RECIPE, min_px, term_values, tuple(tiers), category_key,
+                                 _SNAPSHOT_INPUTS(snapshot))).encode("utf-8"), digest_size=20).hexdigest()
 
 
 def _listing_of(profile: ExportProfile) -> Listing | None:
