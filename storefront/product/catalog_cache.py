@@ -21,6 +21,7 @@ deleting any key: old entries are simply never asked for again and expire.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
@@ -76,9 +77,21 @@ def is_shopper_view(actor) -> bool:
     return not is_program_staff(actor) and not cooperative_ids_of(actor)
 
 
+@functools.cache
+def _schema() -> str:
+    """A digest of the catalog models' fields: cached values hold pickled model instances, which a
+    release that adds or drops a field must not read back (old and new code share Redis during a
+    rolling deploy)."""
+    from django.apps import apps
+
+    fields = sorted((model._meta.label, tuple(f.attname for f in model._meta.concrete_fields))
+                    for app in CATALOG_APPS for model in apps.get_app_config(app).get_models())
+    return hashlib.blake2b(repr(fields).encode(), digest_size=6).hexdigest()
+
+
 def _key(namespace: str, parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"catalog:{namespace}:{catalog_version()}:{digest}"
+    return f"catalog:{_schema()}:{namespace}:{catalog_version()}:{digest}"
 
 
 def cached(namespace: str, parts, compute: Callable[[], T]) -> T:

@@ -82,3 +82,12 @@ def test_new_products_are_seen_by_the_next_listing(coop, channel):
     assert count() == 1
     make_product(coop, channel, name="Gạo B", price=10_000)
     assert count() == 2
+
+
+def test_cached_values_are_keyed_by_the_catalog_models_fields(monkeypatch):
+    from storefront.product import catalog_cache
+
+    assert cached("test-schema", 1, lambda: "old release") == "old release"
+    # A release with other fields (its pickled instances would not fit) reads its own entries.
+    monkeypatch.setattr(catalog_cache, "_schema", lambda: "another-release")
+    assert cached("test-schema", 1, lambda: "new release") == "new release"
