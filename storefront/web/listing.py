@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -205,22 +205,45 @@ def first_products(queryset, limit: int) -> list:
     return fetch_ordered(queryset, list(queryset.values_list("pk", flat=True)[:limit]))
 
 
-class CachedIds:
-    """The two things a Paginator asks of a listing's ids (the count, one slice), answered from the
-    catalog cache: a shopper's listing changes only when the catalog does, and the count of a large
-    category is the dearest query of the page."""
+class ListingIds:
+    """What a Paginator asks of a listing's ids: the count, then one slice.
 
-    def __init__(self, ids, key):
-        self.ids, self.key = ids, key
+    With `counted_with_first_page` (a text search), the count and the first page come from one query
+    (`COUNT(*) OVER ()` beside the first page's ids): a search's matches are all found and ranked for
+    its first page anyway, so counting them is then nearly free. Elsewhere the first page is read off
+    an index in a sorted order (newest, name), which a window over every row would defeat: the count
+    is its own query. With a `key` (a shopper's listing) every answer is cached under the catalog version."""
+
+    def __init__(self, queryset, *, per_page: int, key=None, counted_with_first_page: bool = False):
+        self.queryset, self.per_page, self.key = queryset, per_page, key
+        self.counted_with_first_page = counted_with_first_page and not queryset.query.distinct
+
+    def _cached(self, namespace: str, parts, compute):
+        return compute() if self.key is None else cached(namespace, (self.key, parts), compute)
+
+    def _first_page_and_count(self) -> tuple[list[int], int]:
+        def compute():
+            rows = list(self.queryset.annotate(listing_total=Window(Count("pk")))
+                        .values_list("pk", "listing_total")[:self.per_page])
+            return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+        if not hasattr(self, "_first"):
+            self._first = self._cached("listing-first-page", self.per_page, compute)
+        return self._first
 
     def count(self) -> int:
-        return cached("listing-count", self.key, self.ids.count)
+        if self.counted_with_first_page:
+            return self._first_page_and_count()[1]
+        return self._cached("listing-count", None, self.queryset.count)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[int]:
-        return cached("listing-ids", (self.key, window.start, window.stop), lambda: list(self.ids[window]))
+        if self.counted_with_first_page and window.start == 0 and window.stop <= self.per_page:
+            return self._first_page_and_count()[0][:window.stop]
+        return self._cached("listing-ids", (window.start, window.stop),
+                            lambda: list(self.queryset.values_list("pk", flat=True)[window]))
 
 
 def _key_part(value):
@@ -235,9 +258,10 @@ def listing_page(*, channel, actor, params, page_number, **scope):
     arguments = filter_arguments(data)
     queryset = products_filter(channel=channel, actor=actor, **scope, **arguments)
     per_page = data.get("per_page") or DEFAULT_PAGE_SIZE
-    ids = queryset.values_list("pk", flat=True)
+    key = None
     if is_shopper_view(actor) and not arguments["in_stock"]:  # stock is never cached
-        ids = CachedIds(ids, (channel.pk, sorted((k, _key_part(v)) for k, v in {**scope, **arguments}.items())))
+        key = (channel.pk, sorted((k, _key_part(v)) for k, v in {**scope, **arguments}.items()))
+    ids = ListingIds(queryset, per_page=per_page, key=key, counted_with_first_page=bool(scope.get("query")))
     page = Paginator(ids, per_page).get_page(page_number)
     page.object_list = card_products(page.object_list, channel=channel, actor=actor)
     return form, page, cards_for(page.object_list)

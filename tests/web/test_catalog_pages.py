@@ -191,3 +191,21 @@ def test_staff_listings_are_not_served_from_the_shoppers_cache(client, coop, cha
     assert client.get(reverse("web:category", args=["gao"])).context["page"].paginator.count == 1
     client.force_login(coop_staff)
     assert client.get(reverse("web:category", args=["gao"])).context["page"].paginator.count == 2
+
+
+def test_search_counts_its_matches_with_its_first_page(client, coop, channel):
+    for n in range(30):
+        make_product(coop, channel, name=f"Gạo thơm {n:02d}", price=10_000 + n)
+    make_product(coop, channel, name="Cà phê", price=10_000)
+    bump_catalog_version()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("web:search"), {"q": "gao", "per_page": 12})
+    assert response.context["page"].paginator.count == 30
+    assert len(response.context["cards"]) == 12
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]  # no query of its own
+    last = client.get(reverse("web:search"), {"q": "gao", "per_page": 12, "page": 3})
+    assert last.context["page"].number == 3 and len(last.context["cards"]) == 6
+    names = {c.product.name for p in (1, 2, 3)
+             for c in client.get(reverse("web:search"), {"q": "gao", "per_page": 12, "page": p}).context["cards"]}
+    assert len(names) == 30
+    assert client.get(reverse("web:search"), {"q": "khong co"}).context["page"].paginator.count == 0
