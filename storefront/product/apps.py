@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -7,9 +7,13 @@ class ProductConfig(AppConfig):
     label = "product"
 
     def ready(self):
-        from .catalog_cache import catalog_changed
+        from .catalog_cache import CATALOG_APPS, catalog_changed
 
-        # For every sender: the receiver keeps the catalog's apps (product, cooperative, channel),
-        # so a model added later is covered without a line here.
-        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
-            signal.connect(catalog_changed, dispatch_uid=f"catalog-version-{name}")
+        # Every model of the catalog's apps (product, cooperative, channel), their many-to-many
+        # tables included, so a model added later is covered without a line here. Connected per
+        # sender, never for all models: a post_delete receiver on a model takes Django's fast,
+        # row-less delete away from it.
+        for label in sorted(CATALOG_APPS):
+            for model in apps.get_app_config(label).get_models(include_auto_created=True):
+                for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+                    signal.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-version-{name}-{model._meta.label}")

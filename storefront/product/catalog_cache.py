@@ -67,8 +67,8 @@ def bump_catalog_version() -> None:
 
 
 def catalog_changed(sender, **kwargs) -> None:
-    """Receiver for post_save, post_delete and m2m_changed of every model (filtered by app)."""
-    if sender._meta.app_label in CATALOG_APPS and kwargs.get("action", "post_").startswith("post_"):
+    """Receiver for post_save, post_delete and m2m_changed of the catalog's models."""
+    if kwargs.get("action", "post_").startswith("post_"):
         bump_catalog_version()
 
 

@@ -91,3 +91,24 @@ def test_cached_values_are_keyed_by_the_catalog_models_fields(monkeypatch):
     # A release with other fields (its pickled instances would not fit) reads its own entries.
     monkeypatch.setattr(catalog_cache, "_schema", lambda: "another-release")
     assert cached("test-schema", 1, lambda: "new release") == "new release"
+
+
+def test_models_outside_the_catalog_keep_their_fast_delete():
+    from django.db.models.signals import post_delete
+
+    from storefront.checkout.models import CheckoutLine
+    from storefront.product.models import Product
+    from storefront.warehouse.models import Allocation
+
+    assert post_delete.has_listeners(Product)
+    assert not post_delete.has_listeners(CheckoutLine) and not post_delete.has_listeners(Allocation)
+
+
+def test_many_to_many_changes_bump_it(product):
+    from storefront.product.models import Attribute, AttributeValue
+
+    value = AttributeValue.objects.create(attribute=Attribute.objects.create(slug="mau", name="Màu"),
+                                          name="Xanh", slug="xanh")
+    bump_catalog_version()
+    assert _changes(lambda: product.attributes.add(value))
+    assert _changes(lambda: product.attributes.remove(value))
