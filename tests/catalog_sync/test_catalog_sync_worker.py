@@ -57,6 +57,8 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The task goes to a real worker process by name: the test settings' eager mode is meant not to apply.
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
 def test_worker_killed_mid_run_and_restarted_leaves_no_duplicates(coop, channel, trade_staff, sandbox, catalog,
                                                                    categories, tmp_path):
     if connection.vendor != "postgresql":
