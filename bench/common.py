@@ -128,6 +128,10 @@ def seed_bench_catalog(n_products: int = 10_000) -> BenchCatalog:
                 Stock(warehouse_id=warehouses[v.product.cooperative_id], product_variant=v,
                       quantity=BENCH_STOCK_PER_VARIANT) for v in variants)
             created += len(products)
+    if created:
+        from storefront.product.catalog_cache import bump_catalog_version
+
+        bump_catalog_version()  # bulk_create sends no signal; a shared cache may hold an older catalog
     variant_ids = list(ProductVariant.objects.filter(product__slug__startswith="bench-p-").order_by("pk")
                        .values_list("pk", flat=True)[:n_products])
     return BenchCatalog(channel_id=channel.pk, cooperative_ids=[c.pk for c in coops], variant_ids=variant_ids,

@@ -116,6 +116,10 @@ def _seed_media(product_slugs) -> int:
     ProductMediaThumbnail.objects.bulk_create(
         ProductMediaThumbnail(media=m, size=size, format="WEBP", image=f"thumbnails/{m.product_id}-{size}.webp")
         for m in media for size in (256, 512, 1024))
+    if media:
+        from storefront.product.catalog_cache import bump_catalog_version
+
+        bump_catalog_version()  # bulk_create sends no signal
     return len(media)
 
 
