@@ -146,6 +146,8 @@ def main(argv=None) -> int:
     print(f"catalog: {len(catalog.variant_ids)} products ({catalog.created_products} created, "
           f"{catalog.seconds:.1f} s)", flush=True)
 
+    import storefront.wsgi  # noqa: F401  (as a server process starts: the collector settled after start-up)
+
     client = Client()
     for variant_id in catalog.variant_ids[:3]:
         response = client.post("/gio-hang/them/", {"variant": variant_id, "quantity": 1})
