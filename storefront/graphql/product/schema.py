@@ -213,6 +213,7 @@ class ProductQueries:
             lookup = {"pk": int(pk)}
         else:
             lookup = {"slug": slug}
+        shopper = is_shopper_view(actor(info))
 
         def load():
             found = queryset.filter(**lookup).first()
@@ -223,7 +224,6 @@ class ProductQueries:
                     relations.load("variants")
             return found
 
-        shopper = is_shopper_view(actor(info))
         product = cached("graphql-product", (channel_obj.pk, sorted(lookup.items())), load) if shopper else load()
         if product is not None:
             prime_product_page(info, [product])
