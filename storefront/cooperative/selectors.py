@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from storefront.core.permissions import can_manage_cooperative, cooperative_ids_of, is_program_staff
+from storefront.core.permissions import (can_manage_cooperative, cooperative_ids_of, is_program_staff,
+                                        require_cooperative_access, require_program_staff)
 
 from .models import Certification, Cooperative, CooperativeMember
 
@@ -43,3 +44,18 @@ def cooperatives_pending() -> QuerySet[Cooperative]:
 
 def cooperative_members(*, cooperative: Cooperative) -> QuerySet[CooperativeMember]:
     return cooperative.members.select_related("user").order_by("role", "user__email")
+
+
+def cooperative_for_actor(*, actor, cooperative_id) -> Cooperative | None:
+    """The cooperative `actor` manages by this id (PermissionDenied for another's); None if there is none."""
+    require_cooperative_access(actor, cooperative_id)
+    return Cooperative.objects.select_related("province", "commune").filter(pk=cooperative_id).first()
+
+
+def cooperatives_for_program(*, actor, status: str = "") -> QuerySet[Cooperative]:
+    """Every cooperative, for program staff's approvals, by status then newest; `status` narrows it."""
+    require_program_staff(actor)
+    rows = Cooperative.objects.select_related("province").order_by("status", "-created_at")
+    if status in Cooperative.Status.values:
+        rows = rows.filter(status=status)
+    return rows

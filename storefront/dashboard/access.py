@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from storefront.cooperative.models import Cooperative
-from storefront.core.permissions import require_cooperative_access, require_program_staff
+from storefront.cooperative.selectors import cooperative_for_actor
+from storefront.core.permissions import require_program_staff
 
 
 def cooperative_page(view):
@@ -16,8 +16,7 @@ def cooperative_page(view):
     @login_required
     @wraps(view)
     def wrapper(request, coop_id, *args, **kwargs):
-        require_cooperative_access(request.user, coop_id)
-        cooperative = Cooperative.objects.select_related("province", "commune").filter(pk=coop_id).first()
+        cooperative = cooperative_for_actor(actor=request.user, cooperative_id=coop_id)
         if cooperative is None:
             raise Http404
         return view(request, cooperative, *args, **kwargs)

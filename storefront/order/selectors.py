@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from storefront.core.permissions import (cooperative_ids_of, is_program_staff, require_cooperative_access)
-from storefront.order.models import Fulfillment, Order, OrderLine
+from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from storefront.payment.gateways import VIETQR
+from storefront.payment.models import Payment
 
 
 def _with_details(qs: QuerySet) -> QuerySet:
@@ -23,24 +25,47 @@ def orders_for_customer(*, actor) -> QuerySet:
     return _with_details(Order.objects.filter(user=actor)).order_by("-pk")
 
 
-def orders_for_staff(*, actor) -> QuerySet:
-    """Program staff: every order. Cooperative staff: orders with a fulfilment of theirs."""
+def orders_for_staff(*, actor, status: str = "", awaiting_transfer: bool = False) -> QuerySet:
+    """Program staff: every order. Cooperative staff: orders with a fulfilment of theirs. `status`
+    narrows to one status; `awaiting_transfer` to bank-transfer orders still waiting for the money."""
     if is_program_staff(actor):
-        return _with_details(Order.objects.all()).order_by("-pk")
-    ids = cooperative_ids_of(actor)
-    if not ids:
-        return Order.objects.none()
-    return _with_details(Order.objects.filter(fulfillments__cooperative_id__in=ids).distinct()).order_by("-pk")
+        qs = Order.objects.all()
+    else:
+        ids = cooperative_ids_of(actor)
+        if not ids:
+            return Order.objects.none()
+        qs = Order.objects.filter(fulfillments__cooperative_id__in=ids).distinct()
+    if status in OrderStatus.values:
+        qs = qs.filter(status=status)
+    if awaiting_transfer:
+        qs = qs.filter(payment_gateway=VIETQR, charge_status=ChargeStatus.NONE).exclude(status=OrderStatus.CANCELED)
+    return _with_details(qs).order_by("-pk")
 
 
 def fulfillments_for_cooperative(*, actor, cooperative, status: str | None = None) -> QuerySet:
+    """A cooperative's parts of orders, newest order first; `status` (one of Fulfillment.Status)
+    narrows them, anything else is ignored."""
     require_cooperative_access(actor, cooperative.pk)
     qs = Fulfillment.objects.filter(cooperative=cooperative).select_related(
         "order", "order__shipping_address").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))).order_by("-order_id")
-    if status:
+    if status in Fulfillment.Status.values:
         qs = qs.filter(status=status)
     return qs
+
+
+def fulfillments_to_send(*, actor, cooperative) -> QuerySet:
+    """A cooperative's parts still to pack or ship, the oldest first."""
+    return fulfillments_for_cooperative(actor=actor, cooperative=cooperative).filter(
+        status__in=(Fulfillment.Status.UNFULFILLED, Fulfillment.Status.PACKED)).order_by("created_at")
+
+
+def cooperative_sales_since(*, actor, cooperative, since) -> int:
+    """What a cooperative sold (VND, its parts' subtotals, cancelled parts left out) since `since`."""
+    require_cooperative_access(actor, cooperative.pk)
+    return int(Fulfillment.objects.filter(cooperative=cooperative, created_at__gte=since)
+               .exclude(status=Fulfillment.Status.CANCELED)
+               .aggregate(total=Sum("subtotal_amount"))["total"] or 0)
 
 
 def order_for_actor(*, actor, order_id=None, token=None) -> Order | None:
@@ -65,6 +90,16 @@ def order_for_actor(*, actor, order_id=None, token=None) -> Order | None:
         if cooperative_ids_of(actor) & {f.cooperative_id for f in order.fulfillments.all()}:
             return order
     return None
+
+
+def order_payments(*, order: Order) -> QuerySet[Payment]:
+    """The payments of an order the caller has already been allowed to see (`order_for_actor`)."""
+    return Payment.objects.filter(order=order).order_by("pk")
+
+
+def order_events(*, order: Order) -> QuerySet[OrderEvent]:
+    """The history of an order the caller has already been allowed to see (`order_for_actor`)."""
+    return OrderEvent.objects.filter(order=order).order_by("date", "pk")
 
 
 def fulfillment_for_actor(*, actor, fulfillment_id) -> Fulfillment | None:

@@ -7,13 +7,15 @@ writes nothing.
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,12 +283,16 @@ def _save_product(product: Product) -> Product:
     return product
 
 
-def product_create(*, actor, cooperative, data: Mapping) -> Product:
+def product_create(*, actor, cooperative, data: Mapping, first_variant: Mapping | None = None) -> Product:
+    """A product of `cooperative`; with `first_variant` (variant_create's data) its first variant is
+    made with it, both or neither."""
     require_cooperative_access(actor, cooperative.pk)
     cleaned = _clean_product_data(data, product=None)
     with transaction.atomic():
-        product = Product(cooperative=cooperative, **cleaned)
-        return _save_product(product)
+        product = _save_product(Product(cooperative=cooperative, **cleaned))
+        if first_variant is not None:
+            variant_create(actor=actor, product=product, data=first_variant)
+    return product
 
 
 def product_update(*, actor, product: Product, data: Mapping) -> Product:
@@ -469,6 +475,23 @@ def variant_channel_listing_update(*, actor, variant: ProductVariant, channel, p
     return listing
 
 
+def variant_price_and_stock_update(*, actor, variant: ProductVariant, channel, name: str | None = None,
+                                   price=None, compare_at_price=None,
+                                   stocks: Iterable[tuple[Warehouse, int]] = ()) -> ProductVariant:
+    """One row of a cooperative's variant table, saved whole or not at all: the name (when given),
+    the price in `channel` (when given) and the quantity in stock per warehouse given."""
+    stocks = list(stocks)
+    with transaction.atomic():
+        if name is not None:
+            variant_update(actor=actor, variant=variant, data={"name": name})
+        if price not in (None, ""):
+            variant_channel_listing_update(actor=actor, variant=variant, channel=channel, price=price,
+                                           compare_at_price=compare_at_price or None)
+        if stocks:
+            variant_stocks_update(actor=actor, variant=variant, stocks=stocks)
+    return variant
+
+
 def _stocks_write(variant: ProductVariant, stocks) -> list[Stock]:
     """Set absolute quantities; rows locked by pk, checks made after the locks."""
     wanted: dict[int, tuple[Warehouse, int]] = {}
@@ -609,11 +632,29 @@ def product_media_delete(*, actor, media: ProductMedia) -> None:
 # --- combos --------------------------------------------------------------------------------------
 
 
+def _variants_by_sku(components) -> dict[str, ProductVariant]:
+    """The variants the components name by SKU (any case), all of them or an error naming the missing."""
+    skus = [variant.strip() for variant, _quantity in components or () if isinstance(variant, str)]
+    if not skus:
+        return {}
+    found = {variant.sku.lower(): variant for variant in ProductVariant.objects.select_related(
+        "product__product_type").filter(reduce(operator.or_, (Q(sku__iexact=sku) for sku in skus)))}
+    missing = [sku for sku in skus if sku.lower() not in found]
+    if missing:
+        raise _error("components", _("Không tìm thấy SKU: %(skus)s") % {"skus": ", ".join(missing)},
+                     ProductErrorCode.NOT_FOUND)
+    return found
+
+
 def _clean_components(components, *, actor) -> list[tuple[ProductVariant, int]]:
+    """`components`: [(variant, its pk or its SKU, quantity)]."""
     cleaned: list[tuple[ProductVariant, int]] = []
     seen: set[int] = set()
+    by_sku = _variants_by_sku(components)
     for variant, quantity in components or ():
-        if not isinstance(variant, ProductVariant):
+        if isinstance(variant, str):
+            variant = by_sku[variant.strip().lower()]
+        elif not isinstance(variant, ProductVariant):
             variant = ProductVariant.objects.select_related("product__product_type").filter(pk=variant).first()
             if variant is None:
                 raise _error("components", _("Không tìm thấy biến thể thành phần."), ProductErrorCode.NOT_FOUND)
@@ -637,9 +678,10 @@ def _clean_components(components, *, actor) -> list[tuple[ProductVariant, int]]:
 
 def combo_create(*, actor, cooperative, data: Mapping, components) -> Product:
     """A combo product owned by `cooperative`, whose single variant is made of `components`
-    [(variant, quantity)]. Program staff may combine any cooperatives' variants; a cooperative's
-    staff only their own. `data`: product fields plus `sku`, and `channel_listings`
-    [{"channel", "price", "compare_at_price"}]. Its weight defaults to the components' weight."""
+    [(variant or its SKU, quantity)]. Program staff may combine any cooperatives' variants; a
+    cooperative's staff only their own. `data`: product fields plus `sku`, and `channel_listings`
+    [{"channel", "price", "compare_at_price", "is_published"}]: with `is_published` the combo is
+    also published and on sale there. Its weight defaults to the components' weight."""
     require_cooperative_access(actor, cooperative.pk)
     cleaned = _clean_product_data({k: v for k, v in data.items() if k != "product_type"}, product=None)
     cleaned["product_type"] = _default_product_type(ProductType.Kind.COMBO)
@@ -665,6 +707,10 @@ def combo_create(*, actor, cooperative, data: Mapping, components) -> Product:
             ProductVariantChannelListing.objects.create(variant=variant, channel=channel, **values)
             _ensure_product_listing(product, channel)
         _refresh_product_prices(product)
+        for item in data.get("channel_listings") or ():
+            if item.get("is_published"):
+                product_channel_listing_update(actor=actor, product=product, channel=item["channel"],
+                                               is_published=True, is_available_for_purchase=True)
     return product
 
 
@@ -709,12 +755,29 @@ def _clean_collection_data(data: Mapping, *, collection: Collection | None) -> d
     return cleaned
 
 
-def collection_create(*, actor, data: Mapping, products: Iterable[Product] = ()) -> Collection:
+def _products(products: Iterable[Product | str]) -> list[Product]:
+    """Products given as instances or slugs, in the order given; an error names the slugs not found."""
+    products = list(products)
+    slugs = [item.strip() for item in products if isinstance(item, str)]
+    found = {product.slug: product for product in Product.objects.filter(slug__in=slugs)} if slugs else {}
+    missing = sorted(set(slugs) - set(found))
+    if missing:
+        raise _error("products", _("Không tìm thấy sản phẩm: %(s)s") % {"s": ", ".join(missing)},
+                     CollectionErrorCode.NOT_FOUND)
+    return [found[item.strip()] if isinstance(item, str) else item for item in products]
+
+
+def collection_create(*, actor, data: Mapping, products: Iterable[Product | str] = (),
+                      published_in: Iterable = ()) -> Collection:
+    """A collection of `products` (instances or slugs), published at once in the `published_in` channels."""
     require_program_staff(actor)
     cleaned = _clean_collection_data(data, collection=None)
+    members = _products(products)
     with transaction.atomic():
         collection = Collection.objects.create(**cleaned)
-        _collection_add(collection, list(products))
+        _collection_add(collection, members)
+        for channel in published_in:
+            collection_channel_listing_update(actor=actor, collection=collection, channel=channel, is_published=True)
     return collection
 
 
@@ -745,16 +808,18 @@ def _collection_add(collection: Collection, products: list[Product]) -> None:
     bump_catalog_version()  # bulk_create sends no signal
 
 
-def collection_add_products(*, actor, collection: Collection, products: Iterable[Product]) -> Collection:
+def collection_add_products(*, actor, collection: Collection, products: Iterable[Product | str]) -> Collection:
     require_program_staff(actor)
+    members = _products(products)
     with transaction.atomic():
-        _collection_add(collection, list(products))
+        _collection_add(collection, members)
     return collection
 
 
-def collection_remove_products(*, actor, collection: Collection, products: Iterable[Product]) -> Collection:
+def collection_remove_products(*, actor, collection: Collection, products: Iterable[Product | str]) -> Collection:
     require_program_staff(actor)
-    CollectionProduct.objects.filter(collection=collection, product__in=[p.pk for p in products]).delete()
+    members = _products(products)
+    CollectionProduct.objects.filter(collection=collection, product__in=[p.pk for p in members]).delete()
     return collection
 
 

@@ -12,8 +12,9 @@ from collections import defaultdict
 from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Greatest
 
+from storefront.core.permissions import require_cooperative_access
 from storefront.product.models import ComboComponent, ProductType, ProductVariant
-from storefront.warehouse.models import Stock
+from storefront.warehouse.models import Stock, Warehouse
 
 UNTRACKED_AVAILABLE = 1_000_000
 
@@ -120,3 +121,18 @@ def variant_quantity_available(*, variant) -> int:
 
 def stocks_for_variant(*, variant):
     return Stock.objects.filter(product_variant=variant).select_related("warehouse").order_by("pk")
+
+
+def warehouses_of_cooperative(*, actor, cooperative) -> list[Warehouse]:
+    """A cooperative's warehouses, the first made first (new stock goes there by default)."""
+    require_cooperative_access(actor, cooperative.pk)
+    return list(Warehouse.objects.filter(cooperative=cooperative).order_by("pk"))
+
+
+def stocks_running_low(*, actor, cooperative, threshold: int, limit: int = 20):
+    """A cooperative's tracked stock rows with at most `threshold` units free, the emptiest first."""
+    require_cooperative_access(actor, cooperative.pk)
+    return (Stock.objects.filter(warehouse__cooperative=cooperative, product_variant__track_inventory=True)
+            .annotate(free=F("quantity") - F("quantity_allocated"))
+            .filter(free__lte=threshold)
+            .select_related("product_variant__product", "warehouse").order_by("free", "pk")[:limit])

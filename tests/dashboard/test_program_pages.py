@@ -109,3 +109,18 @@ def test_record_a_payout(client, program_staff, coop):
     response = client.post(url, {"amount": 200_000, "reference": "CK-001"})
     assert response.status_code == 302
     assert "300.000 ₫" in client.get(url).content.decode()
+
+
+def test_unknown_order_and_collection_product(client, program_staff, product):
+    from storefront.product.services import collection_create
+
+    client.force_login(program_staff)
+    assert client.get(reverse("dashboard:program_order", args=[10**9])).status_code == 404
+    collection = collection_create(actor=program_staff, data={"name": "Quà quê"})
+    url = reverse("dashboard:program_collection", args=[collection.pk])
+    page = client.post(url, {"action": "add", "product": "khong-co-san-pham"}, follow=True).content.decode()
+    assert "khong-co-san-pham" in page and not collection.products.exists()
+    client.post(url, {"action": "add", "product": product.slug})
+    assert list(collection.products.all()) == [product]
+    assert client.post(reverse("dashboard:program_collection", args=[10**9]),
+                       {"action": "feature"}).status_code == 404

@@ -1,9 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from storefront.product.models import ComboComponent, Product, ProductChannelListing, ProductVariant
+from storefront.product.models import Collection, ComboComponent, Product, ProductChannelListing, ProductVariant
 from storefront.product.services import (collection_add_products, collection_channel_listing_update,
-                                         collection_create, combo_components_update, combo_create,
+                                         collection_create, collection_remove_products, combo_components_update,
+                                         combo_create,
                                          product_channel_listing_update, product_create, product_delete,
                                          product_update, variant_channel_listing_update, variant_create,
                                          variant_stocks_update)
@@ -47,6 +48,37 @@ def test_product_create_rejects_bad_input_and_writes_nothing(coop, coop_staff, d
         product_create(actor=coop_staff, cooperative=coop, data=data)
     assert codes(exc.value) == {field: [code]}
     assert Product.objects.count() == before
+
+
+def test_product_with_its_first_variant_both_or_neither(coop, coop_staff, channel):
+    warehouse = coop.warehouses.first()
+    product = product_create(actor=coop_staff, cooperative=coop, data={"name": "Bưởi da xanh"}, first_variant={
+        "sku": "BUOI-1", "channel_listings": [{"channel": channel, "price": 60_000}], "stocks": [(warehouse, 7)]})
+    variant = product.variants.get()
+    assert (variant.sku, Stock.objects.get(product_variant=variant).quantity) == ("BUOI-1", 7)
+    before = Product.objects.count()
+    with pytest.raises(ValidationError) as exc:  # the SKU is taken: the product is not kept either
+        product_create(actor=coop_staff, cooperative=coop, data={"name": "Bưởi lần hai"},
+                       first_variant={"sku": "BUOI-1"})
+    assert "sku" in exc.value.error_dict
+    assert Product.objects.count() == before
+
+
+def test_variant_row_saved_whole_or_not_at_all(coop, coop_staff, channel, product):
+    from storefront.product.services import variant_price_and_stock_update
+
+    variant = product.variants.get()
+    warehouse = coop.warehouses.first()
+    variant_price_and_stock_update(actor=coop_staff, variant=variant, channel=channel, name="Bao 5 kg",
+                                   price=120_000, stocks=[(warehouse, 12)])
+    variant.refresh_from_db()
+    assert variant.name == "Bao 5 kg" and Stock.objects.get(product_variant=variant).quantity == 12
+    assert variant.channel_listings.get(channel=channel).price_amount == 120_000
+    with pytest.raises(ValidationError):  # a bad quantity: neither the name nor the price change
+        variant_price_and_stock_update(actor=coop_staff, variant=variant, channel=channel, name="Đổi tên",
+                                       price=99_000, stocks=[(warehouse, -1)])
+    variant.refresh_from_db()
+    assert variant.name == "Bao 5 kg" and variant.channel_listings.get(channel=channel).price_amount == 120_000
 
 
 def test_variant_prices_keep_the_listing_cheapest_price(coop, coop_staff, channel):
@@ -140,6 +172,41 @@ def test_combo_create_from_several_cooperatives_by_program_staff(program_staff, 
     assert ProductChannelListing.objects.get(product=combo).discounted_price_amount == 199_000
 
 
+def test_combo_by_sku_published_at_once(program_staff, coop, product, other_coop, channel):
+    from tests.factories import _default_category, make_product
+
+    veg = make_product(other_coop, channel, name="Cà rốt", price=25_000)
+    combo = combo_create(actor=program_staff, cooperative=coop, data={
+        "name": "Combo SKU", "category": _default_category(),
+        "channel_listings": [{"channel": channel, "price": 99_000, "is_published": True}],
+    }, components=[(product.variants.get().sku.lower(), 1), (f" {veg.variants.get().sku} ", 2)])
+    assert {(c.component_id, c.quantity) for c in combo.variants.get().combo_components.all()} == {
+        (product.variants.get().pk, 1), (veg.variants.get().pk, 2)}
+    listing = ProductChannelListing.objects.get(product=combo, channel=channel)
+    assert listing.is_published and listing.available_for_purchase_at is not None
+
+
+def test_combo_with_unknown_skus_names_them_and_writes_nothing(program_staff, coop, product, channel):
+    before = (Product.objects.count(), ProductVariant.objects.count())
+    with pytest.raises(ValidationError) as exc:
+        combo_create(actor=program_staff, cooperative=coop, data={"name": "Combo lỗi"},
+                     components=[(product.variants.get().sku, 1), ("KHONG-CO", 1), ("CUNG-KHONG", 2)])
+    assert codes(exc.value) == {"components": ["not_found"]}
+    assert "KHONG-CO, CUNG-KHONG" in exc.value.error_dict["components"][0].message
+    assert (Product.objects.count(), ProductVariant.objects.count()) == before
+
+
+def test_combo_that_cannot_be_published_is_not_created(program_staff, coop, product, channel):
+    # No category: publishing fails, so the combo made in the same call is rolled back.
+    before = Product.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        combo_create(actor=program_staff, cooperative=coop, data={
+            "name": "Combo không danh mục", "channel_listings": [{"channel": channel, "price": 1, "is_published": True}],
+        }, components=[(product.variants.get(), 1)])
+    assert codes(exc.value) == {"is_published": ["product_without_category"]}
+    assert Product.objects.count() == before
+
+
 @pytest.mark.parametrize("bad", ["combo", "zero", "dup", "empty", "float"])
 def test_combo_components_are_validated(bad, program_staff, coop, product, combo, channel):
     rice = product.variants.get()
@@ -193,6 +260,25 @@ def test_collections_are_program_staff_only(program_staff, coop_staff, product, 
     assert list(products_filter(channel=channel, collection=collection)) == [product]
     with pytest.raises(PermissionDenied):
         collection_create(actor=coop_staff, data={"name": "Của tôi"})
+
+
+def test_collection_by_slugs_published_in_channels(program_staff, product, combo, channel):
+    from storefront.product.models import CollectionChannelListing
+
+    collection = collection_create(actor=program_staff, data={"name": "Tết"}, products=[combo.slug, product.slug],
+                                   published_in=[channel])
+    assert list(collection.collection_products.order_by("sort_order").values_list("product_id", flat=True)) == [
+        combo.pk, product.pk]
+    assert CollectionChannelListing.objects.get(collection=collection, channel=channel).is_published
+    collection_remove_products(actor=program_staff, collection=collection, products=[combo.slug])
+    assert list(collection.products.all()) == [product]
+    with pytest.raises(ValidationError) as exc:
+        collection_add_products(actor=program_staff, collection=collection, products=["khong-co", product.slug])
+    assert codes(exc.value) == {"products": ["not_found"]}
+    before = Collection.objects.count()
+    with pytest.raises(ValidationError):
+        collection_create(actor=program_staff, data={"name": "Lỗi"}, products=["khong-co"], published_in=[channel])
+    assert Collection.objects.count() == before
 
 
 def test_denormalised_refresh_after_an_edit_outside_the_services(product, channel):

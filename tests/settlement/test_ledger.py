@@ -49,3 +49,22 @@ def test_payouts(delivered, coop, program_staff, coop_staff, other_coop_staff):
     assert [e.kind for e in ledger_entries(actor=coop_staff, cooperative=coop)][0] == "payout"
     with pytest.raises(PermissionDenied):
         ledger_entries(actor=other_coop_staff, cooperative=coop)
+
+
+def test_balances_of_every_cooperative_past_approval_in_one_query(program_staff, coop, other_coop, coop_staff,
+                                                                  django_assert_num_queries):
+    from django.core.exceptions import PermissionDenied
+
+    from storefront.settlement.models import LedgerEntry
+    from storefront.settlement.selectors import ledger_balances
+    from tests.factories import make_cooperative
+
+    make_cooperative("HTX Chờ duyệt", status="pending")
+    LedgerEntry.objects.create(cooperative=coop, kind=LedgerEntry.Kind.SALE, amount=500_000)
+    LedgerEntry.objects.create(cooperative=coop, kind=LedgerEntry.Kind.FEE, amount=-25_000)
+    with django_assert_num_queries(1):
+        rows = ledger_balances(actor=program_staff)
+    assert sorted((c.pk, balance) for c, balance in rows) == sorted([(coop.pk, 475_000), (other_coop.pk, 0)])
+    assert [c.name for c, _ in rows] == sorted(c.name for c, _ in rows)
+    with pytest.raises(PermissionDenied):
+        ledger_balances(actor=coop_staff)

@@ -7,9 +7,8 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,15 +17,16 @@ from storefront.cooperative.selectors import cooperatives_for_actor
 from storefront.cooperative.services import cooperative_register, cooperative_update_profile
 from storefront.core.permissions import is_program_staff
 from storefront.order.models import Fulfillment
-from storefront.order.selectors import fulfillments_for_cooperative
+from storefront.order.selectors import (cooperative_sales_since, fulfillment_for_actor, fulfillments_for_cooperative,
+                                        fulfillments_to_send)
 from storefront.order.services import fulfillment_cancel, fulfillment_pack, order_fulfill
-from storefront.product.models import Product, ProductMedia, ProductVariant
-from storefront.product.selectors import products_for_cooperative, thumbnail_url
+from storefront.product.selectors import products_for_cooperative
 from storefront.product.services import (product_channel_listing_update, product_create, product_media_create,
                                          product_media_delete, product_media_reorder, product_update,
-                                         variant_channel_listing_update, variant_create, variant_stocks_update,
-                                         variant_update)
-from storefront.warehouse.models import Stock
+                                         variant_create, variant_price_and_stock_update)
+from storefront.product.staff_selectors import (media_ids_in_order, media_of_product, product_editor,
+                                                product_of_cooperative, variant_of_cooperative)
+from storefront.warehouse.selectors import stocks_running_low, warehouses_of_cooperative
 from storefront.web.channel import current_channel
 from storefront.web.errors import add_service_errors, flat_messages
 
@@ -35,7 +35,6 @@ from ..forms import (CooperativeProfileForm, MediaUploadForm, NewProductForm, Pr
                      VariantForm)
 
 LOW_STOCK_THRESHOLD = 5
-OPEN_STATUSES = (Fulfillment.Status.UNFULFILLED, Fulfillment.Status.PACKED)
 
 
 @login_required
@@ -49,18 +48,13 @@ def home(request):
 
 @cooperative_page
 def overview(request, cooperative):
-    fulfillments = fulfillments_for_cooperative(actor=request.user, cooperative=cooperative)
-    week_ago = timezone.now() - timedelta(days=7)
-    low_stock = (Stock.objects.filter(warehouse__cooperative=cooperative, product_variant__track_inventory=True)
-                 .annotate(free=F("quantity") - F("quantity_allocated"))
-                 .filter(free__lte=LOW_STOCK_THRESHOLD)
-                 .select_related("product_variant__product", "warehouse").order_by("free", "pk")[:20])
+    actor = request.user
     return render(request, "dashboard/overview.html", {
         "cooperative": cooperative,
-        "to_fulfil": fulfillments.filter(status__in=OPEN_STATUSES).select_related("order").order_by("created_at")[:20],
-        "low_stock": low_stock,
-        "week_sales": fulfillments.filter(created_at__gte=week_ago).exclude(status=Fulfillment.Status.CANCELED)
-        .aggregate(total=Sum("subtotal_amount"))["total"] or 0,
+        "to_fulfil": fulfillments_to_send(actor=actor, cooperative=cooperative)[:20],
+        "low_stock": stocks_running_low(actor=actor, cooperative=cooperative, threshold=LOW_STOCK_THRESHOLD),
+        "week_sales": cooperative_sales_since(actor=actor, cooperative=cooperative,
+                                              since=timezone.now() - timedelta(days=7)),
         "low_stock_threshold": LOW_STOCK_THRESHOLD,
     })
 
@@ -84,16 +78,14 @@ def product_new(request, cooperative):
     form = NewProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        warehouse = cooperative.warehouses.order_by("pk").first()
+        warehouses = warehouses_of_cooperative(actor=request.user, cooperative=cooperative)
         try:
-            # One page action, several services: all of it or nothing.
-            with transaction.atomic():
-                product = product_create(actor=request.user, cooperative=cooperative, data=form.product_data())
-                variant_create(actor=request.user, product=product, data={
-                    "sku": data["sku"], "weight_g": data.get("weight_g"),
-                    "channel_listings": [{"channel": channel, "price": data["price"]}],
-                    "stocks": [(warehouse, data["stock"])] if warehouse else [],
-                })
+            product = product_create(actor=request.user, cooperative=cooperative, data=form.product_data(),
+                                     first_variant={
+                                         "sku": data["sku"], "weight_g": data.get("weight_g"),
+                                         "channel_listings": [{"channel": channel, "price": data["price"]}],
+                                         "stocks": [(warehouses[0], data["stock"])] if warehouses else [],
+                                     })
         except ValidationError as exc:
             add_service_errors(form, exc, field_map={"quantity": "stock", "stocks": "stock"})
         else:
@@ -102,9 +94,10 @@ def product_new(request, cooperative):
     return render(request, "dashboard/product_form.html", {"cooperative": cooperative, "form": form, "product": None})
 
 
-def _own_product(cooperative, product_id):
-    product = get_object_or_404(Product.objects.select_related("product_type", "category"), pk=product_id)
-    refuse_other_cooperative(product.cooperative_id, cooperative)
+def _own_product(request, cooperative, product_id):
+    product = product_of_cooperative(actor=request.user, cooperative=cooperative, product_id=product_id)
+    if product is None:
+        raise Http404
     return product
 
 
@@ -121,7 +114,7 @@ def _product_initial(product) -> dict:
 @cooperative_page
 @require_http_methods(["GET", "POST"])
 def product_edit(request, cooperative, product_id):
-    product = _own_product(cooperative, product_id)
+    product = _own_product(request, cooperative, product_id)
     channel = current_channel(request)
     form = ProductForm(request.POST or None, initial=_product_initial(product))
     if request.method == "POST" and form.is_valid():
@@ -134,24 +127,14 @@ def product_edit(request, cooperative, product_id):
             return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
     return render(request, "dashboard/product_form.html", {
         "cooperative": cooperative, "form": form, "product": product,
-        **_product_extras(request, cooperative, product, channel),
+        **_product_extras(request, product, channel),
     })
 
 
-def _product_extras(request, cooperative, product, channel, *, media_form=None, variant_form=None):
-    variants = list(product.variants.order_by("sort_order", "pk").prefetch_related("stocks__warehouse",
-                                                                                    "channel_listings"))
-    warehouses = list(cooperative.warehouses.order_by("pk"))
-    for variant in variants:
-        by_warehouse = {s.warehouse_id: s for s in variant.stocks.all()}
-        variant.stock_rows = [(w, by_warehouse.get(w.pk)) for w in warehouses]
-        variant.listing = next((l for l in variant.channel_listings.all() if l.channel_id == channel.pk), None)
-    media = list(product.media.order_by("sort_order", "pk").prefetch_related("thumbnails"))
-    for item in media:
-        item.preview_url = thumbnail_url(media=item, size=128) if (item.image or item.external_url) else ""
-    listing = product.channel_listings.filter(channel=channel).first()
+def _product_extras(request, product, channel, *, media_form=None, variant_form=None):
+    editor = product_editor(actor=request.user, product=product, channel=channel)
     return {
-        "variants": variants, "media": media, "listing": listing,
+        "variants": editor.variants, "media": editor.media, "listing": editor.listing,
         "media_form": media_form or MediaUploadForm(), "variant_form": variant_form or VariantForm(),
     }
 
@@ -159,7 +142,7 @@ def _product_extras(request, cooperative, product, channel, *, media_form=None, 
 @cooperative_page
 @require_POST
 def product_publish(request, cooperative, product_id):
-    product = _own_product(cooperative, product_id)
+    product = _own_product(request, cooperative, product_id)
     publish = request.POST.get("publish") == "1"
     try:
         product_channel_listing_update(actor=request.user, product=product, channel=current_channel(request),
@@ -175,7 +158,7 @@ def product_publish(request, cooperative, product_id):
 @cooperative_page
 @require_POST
 def variant_add(request, cooperative, product_id):
-    product = _own_product(cooperative, product_id)
+    product = _own_product(request, cooperative, product_id)
     channel = current_channel(request)
     form = VariantForm(request.POST)
     if form.is_valid():
@@ -193,13 +176,14 @@ def variant_add(request, cooperative, product_id):
             return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
     return render(request, "dashboard/product_form.html", {
         "cooperative": cooperative, "form": ProductForm(initial=_product_initial(product)), "product": product,
-        **_product_extras(request, cooperative, product, channel, variant_form=form),
+        **_product_extras(request, product, channel, variant_form=form),
     }, status=400)
 
 
-def _own_variant(cooperative, variant_id):
-    variant = get_object_or_404(ProductVariant.objects.select_related("product__product_type"), pk=variant_id)
-    refuse_other_cooperative(variant.product.cooperative_id, cooperative)
+def _own_variant(request, cooperative, variant_id):
+    variant = variant_of_cooperative(actor=request.user, cooperative=cooperative, variant_id=variant_id)
+    if variant is None:
+        raise Http404
     return variant
 
 
@@ -207,21 +191,16 @@ def _own_variant(cooperative, variant_id):
 @require_POST
 def variant_save(request, cooperative, variant_id):
     """Price and stock per warehouse of one variant, from the product page's table."""
-    variant = _own_variant(cooperative, variant_id)
+    variant = _own_variant(request, cooperative, variant_id)
     channel = current_channel(request)
+    warehouses = [] if variant.product.is_combo else warehouses_of_cooperative(actor=request.user,
+                                                                                cooperative=cooperative)
+    stocks = [(w, request.POST[f"stock-{w.pk}"]) for w in warehouses
+              if request.POST.get(f"stock-{w.pk}") not in (None, "")]
     try:
-        with transaction.atomic():
-            if request.POST.get("name") is not None:
-                variant_update(actor=request.user, variant=variant, data={"name": request.POST.get("name", "")})
-            if request.POST.get("price"):
-                variant_channel_listing_update(actor=request.user, variant=variant, channel=channel,
-                                               price=request.POST["price"],
-                                               compare_at_price=request.POST.get("compare_at_price") or None)
-            if not variant.product.is_combo:
-                stocks = [(w, request.POST.get(f"stock-{w.pk}")) for w in cooperative.warehouses.order_by("pk")
-                          if request.POST.get(f"stock-{w.pk}") not in (None, "")]
-                if stocks:
-                    variant_stocks_update(actor=request.user, variant=variant, stocks=stocks)
+        variant_price_and_stock_update(actor=request.user, variant=variant, channel=channel,
+                                       name=request.POST.get("name"), price=request.POST.get("price"),
+                                       compare_at_price=request.POST.get("compare_at_price"), stocks=stocks)
     except ValidationError as exc:
         for message in flat_messages(exc):
             messages.error(request, f"{variant.sku}: {message}")
@@ -233,7 +212,7 @@ def variant_save(request, cooperative, variant_id):
 @cooperative_page
 @require_POST
 def media_upload(request, cooperative, product_id):
-    product = _own_product(cooperative, product_id)
+    product = _own_product(request, cooperative, product_id)
     form = MediaUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -246,7 +225,7 @@ def media_upload(request, cooperative, product_id):
             return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
     return render(request, "dashboard/product_form.html", {
         "cooperative": cooperative, "form": ProductForm(initial=_product_initial(product)), "product": product,
-        **_product_extras(request, cooperative, product, current_channel(request), media_form=form),
+        **_product_extras(request, product, current_channel(request), media_form=form),
     }, status=400)
 
 
@@ -254,8 +233,8 @@ def media_upload(request, cooperative, product_id):
 @require_POST
 def media_move(request, cooperative, product_id):
     """Move one photo a place up or down (buttons work without a mouse)."""
-    product = _own_product(cooperative, product_id)
-    ids = list(product.media.order_by("sort_order", "pk").values_list("pk", flat=True))
+    product = _own_product(request, cooperative, product_id)
+    ids = media_ids_in_order(product=product)
     try:
         moved = int(request.POST.get("media", 0))
         index = ids.index(moved)
@@ -271,8 +250,10 @@ def media_move(request, cooperative, product_id):
 @cooperative_page
 @require_POST
 def media_delete(request, cooperative, product_id, media_id):
-    product = _own_product(cooperative, product_id)
-    media = get_object_or_404(ProductMedia, pk=media_id, product=product)
+    product = _own_product(request, cooperative, product_id)
+    media = media_of_product(product=product, media_id=media_id)
+    if media is None:
+        raise Http404
     product_media_delete(actor=request.user, media=media)
     messages.success(request, _("Đã xóa ảnh."))
     return redirect("dashboard:product_edit", coop_id=cooperative.pk, product_id=product.pk)
@@ -284,18 +265,17 @@ def media_delete(request, cooperative, product_id, media_id):
 @cooperative_page
 def orders(request, cooperative):
     status = request.GET.get("status") or ""
-    rows = fulfillments_for_cooperative(actor=request.user, cooperative=cooperative)
-    if status in Fulfillment.Status.values:
-        rows = rows.filter(status=status)
-    rows = rows.select_related("order", "order__shipping_address").prefetch_related("lines").order_by("-created_at")
+    rows = fulfillments_for_cooperative(actor=request.user, cooperative=cooperative, status=status)
     return render(request, "dashboard/orders.html", {
         "cooperative": cooperative, "fulfillments": rows[:200], "status": status,
         "statuses": Fulfillment.Status.choices, "ship_form": ShipForm(), "reason_form": ReasonForm(),
     })
 
 
-def _own_fulfillment(cooperative, fulfillment_id):
-    fulfillment = get_object_or_404(Fulfillment.objects.select_related("order"), pk=fulfillment_id)
+def _own_fulfillment(request, cooperative, fulfillment_id):
+    fulfillment = fulfillment_for_actor(actor=request.user, fulfillment_id=fulfillment_id)
+    if fulfillment is None:  # unknown, or another cooperative's: the same answer for both
+        raise PermissionDenied
     refuse_other_cooperative(fulfillment.cooperative_id, cooperative)
     return fulfillment
 
@@ -303,7 +283,7 @@ def _own_fulfillment(cooperative, fulfillment_id):
 @cooperative_page
 @require_POST
 def fulfillment_action(request, cooperative, fulfillment_id, action):
-    fulfillment = _own_fulfillment(cooperative, fulfillment_id)
+    fulfillment = _own_fulfillment(request, cooperative, fulfillment_id)
     try:
         if action == "pack":
             fulfillment_pack(fulfillment=fulfillment, actor=request.user)
