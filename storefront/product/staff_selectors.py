@@ -12,7 +12,7 @@ from storefront.warehouse.models import Stock, Warehouse
 
 from .models import (Collection, Product, ProductChannelListing, ProductMedia, ProductType, ProductVariant,
                      ProductVariantChannelListing)
-from .selectors import thumbnail_url
+from .selectors import products_for_cooperative, thumbnail_url
 
 
 def combos_for_program(*, actor) -> QuerySet[Product]:
@@ -97,3 +97,16 @@ def product_editor(*, actor, product: Product, channel) -> ProductEditor:
              for item in product.media.order_by("sort_order", "pk").prefetch_related("thumbnails")]
     return ProductEditor(variants=variants, media=media,
                          listing=product.channel_listings.filter(channel=channel).first())
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product: Product
+    listing: ProductChannelListing | None  # its publication and price in the page's channel
+
+
+def product_rows_of_cooperative(*, actor, cooperative, channel) -> list[ProductRow]:
+    """Every product of a cooperative with its listing in `channel`, for its staff's product list."""
+    return [ProductRow(product=product, listing=next(
+        (item for item in product.channel_listings.all() if item.channel_id == channel.pk), None))
+        for product in products_for_cooperative(actor=actor, cooperative=cooperative)]

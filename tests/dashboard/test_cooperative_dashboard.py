@@ -215,3 +215,17 @@ def test_a_new_cooperative_registers_and_waits_for_approval(client, customer, ch
     assert client.get(reverse("web:cooperative", args=[cooperative.slug])).status_code == 200  # own staff see it
     client.logout()
     assert client.get(reverse("web:cooperative", args=[cooperative.slug])).status_code == 404
+
+
+def test_overview_and_product_list_show_what_the_cooperative_has(client, coop_staff, coop, placed_order, variant):
+    from storefront.warehouse.models import Stock
+
+    Stock.objects.filter(product_variant=variant).update(quantity=3, quantity_allocated=0)
+    client.force_login(coop_staff)
+    overview = client.get(reverse("dashboard:overview", args=[coop.pk]))
+    part = placed_order.fulfillments.get(cooperative=coop)
+    assert [f.pk for f in overview.context["to_fulfil"]] == [part.pk]
+    assert overview.context["week_sales"] == part.subtotal_amount > 0
+    assert [s.product_variant_id for s in overview.context["low_stock"]] == [variant.pk]
+    html = client.get(reverse("dashboard:products", args=[coop.pk])).content.decode()
+    assert variant.product.name in html and "195.000 ₫" in html and "Đang bán" in html

@@ -20,12 +20,12 @@ from storefront.order.models import Fulfillment
 from storefront.order.selectors import (cooperative_sales_since, fulfillment_for_actor, fulfillments_for_cooperative,
                                         fulfillments_to_send)
 from storefront.order.services import fulfillment_cancel, fulfillment_pack, order_fulfill
-from storefront.product.selectors import products_for_cooperative
 from storefront.product.services import (product_channel_listing_update, product_create, product_media_create,
                                          product_media_delete, product_media_reorder, product_update,
                                          variant_create, variant_price_and_stock_update)
 from storefront.product.staff_selectors import (media_ids_in_order, media_of_product, product_editor,
-                                                product_of_cooperative, variant_of_cooperative)
+                                                product_of_cooperative, product_rows_of_cooperative,
+                                                variant_of_cooperative)
 from storefront.warehouse.selectors import stocks_running_low, warehouses_of_cooperative
 from storefront.web.channel import current_channel
 from storefront.web.errors import add_service_errors, flat_messages
@@ -65,9 +65,7 @@ def overview(request, cooperative):
 @cooperative_page
 def products(request, cooperative):
     channel = current_channel(request)
-    rows = list(products_for_cooperative(actor=request.user, cooperative=cooperative).prefetch_related("media"))
-    for product in rows:
-        product.listing = next((l for l in product.channel_listings.all() if l.channel_id == channel.pk), None)
+    rows = product_rows_of_cooperative(actor=request.user, cooperative=cooperative, channel=channel)
     return render(request, "dashboard/products.html", {"cooperative": cooperative, "products": rows})
 
 
