@@ -12,7 +12,7 @@ urlpatterns = [
     path("graphql/", include("storefront.graphql.urls")),
     path("dashboard/", include("storefront.dashboard.urls")),
     path("trade/", include("catalog_sync.urls")),
-    path("supply/", include("storefront.supply.urls")),
+    path("supply/", include("storefront.dashboard.supply_urls")),
     path("", include("storefront.web.urls")),
 ]
 if settings.DEBUG:

@@ -241,11 +241,13 @@ def address_book_delete(*, actor: User, address: Address) -> None:
 
 
 def _address_in_use(address: Address) -> bool:
-    from storefront.checkout.models import Checkout
-    from storefront.order.models import Order
-
-    return (
-        address.user_addresses.exists()
-        or Checkout.objects.filter(Q(shipping_address=address) | Q(billing_address=address)).exists()
-        or Order.objects.filter(Q(shipping_address=address) | Q(billing_address=address)).exists()
-    )
+    """Whether any row still refers to the address: an address book, a checkout, an order, whatever
+    model points at addresses. Found through the model's relations, so account needs to know none
+    of the apps above it (checkout and order refer to addresses, not the other way round)."""
+    by_model: dict[type, Q] = {}
+    for relation in Address._meta.get_fields(include_hidden=True):
+        if relation.is_relation and relation.auto_created and not relation.concrete:
+            lookup = Q(**{relation.field.name: address})
+            model = relation.related_model
+            by_model[model] = by_model[model] | lookup if model in by_model else lookup
+    return any(model._base_manager.filter(lookup).exists() for model, lookup in by_model.items())

@@ -207,10 +207,11 @@ def cooperative_suspend(*, actor, cooperative: Cooperative, reason: str) -> Coop
 
 
 def cooperative_update_profile(*, actor, cooperative: Cooperative, data: Mapping) -> Cooperative:
-    """Edit the public profile; status and slug are not editable here."""
+    """Edit the public profile; status and slug are not editable here. The catalog folds the name
+    and province into its products' search text: `product.services.cooperative_update_profile_and_products`
+    keeps that copy in step."""
     require_cooperative_access(actor, cooperative.pk)
     cleaned = _clean_profile(data, cooperative=cooperative)
-    renamed = "name" in cleaned and cleaned["name"] != cooperative.name
     with transaction.atomic():
         for field, value in cleaned.items():
             setattr(cooperative, field, value)
@@ -218,10 +219,6 @@ def cooperative_update_profile(*, actor, cooperative: Cooperative, data: Mapping
         cooperative.save()
         if "certifications" in data:
             _certifications_write(cooperative, data["certifications"])
-        if renamed or "province" in cleaned:
-            from storefront.product.services import products_refresh_search_text
-
-            products_refresh_search_text(cooperative=cooperative)
     return cooperative
 
 

@@ -3,13 +3,16 @@ cooperative, program staff everything; anyone holding an order's token (the link
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Sum
 
 from storefront.core.permissions import (cooperative_ids_of, is_program_staff, require_cooperative_access)
 from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
 from storefront.payment.gateways import VIETQR
 from storefront.payment.models import Payment
+from storefront.payment.vietqr import payload_for_order
 
 
 def _with_details(qs: QuerySet) -> QuerySet:
@@ -118,3 +121,26 @@ def order_seller_scope(*, actor, order) -> set[int] | None:
     if actor is None or not actor.is_authenticated or order.user_id == actor.pk or is_program_staff(actor):
         return None
     return cooperative_ids_of(actor)
+
+
+@dataclass(frozen=True)
+class TransferInstructions:
+    bank_bin: str
+    account_no: str
+    account_name: str
+    amount: int
+    note: str
+    payload: str
+    due_at: object
+
+
+def transfer_instructions(*, order: Order) -> TransferInstructions | None:
+    """What the buyer needs to pay `order` by bank transfer, or None if nothing is owed that way."""
+    if order.payment_gateway != VIETQR or order.charge_status != ChargeStatus.NONE \
+            or order.status == OrderStatus.CANCELED:
+        return None
+    return TransferInstructions(
+        bank_bin=settings.VIETQR_BANK_BIN, account_no=settings.VIETQR_ACCOUNT_NO,
+        account_name=settings.VIETQR_ACCOUNT_NAME, amount=int(order.total_amount), note=order.transfer_note,
+        payload=payload_for_order(order), due_at=order.payment_due_at,
+    )

@@ -1,5 +1,5 @@
-"""An order's life: it is placed (from a checkout), cooperatives pack, ship and deliver their part
-(a fulfilment each), orders are cancelled or expire unpaid.
+"""An order's life: it is placed (from a checkout), paid, cooperatives pack, ship and deliver their
+part (a fulfilment each), orders are cancelled or expire unpaid.
 
 Each action after placement locks the rows it changes (order, then fulfilment; stock is locked by
 the warehouse module in pk order), checks state after the lock, records an OrderEvent and
@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from storefront.core.permissions import is_program_staff, require_cooperative_access
+from storefront.core.permissions import is_program_staff, require_cooperative_access, require_program_staff
 from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode
 from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from storefront.payment.error_codes import PaymentErrorCode
 from storefront.payment.models import Payment
 from storefront.warehouse.management import (deallocate_stock, deallocate_stock_for_lines,
                                              decrease_stock_for_fulfillment)
@@ -61,14 +62,14 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
     order with a snapshot of each line, one fulfilment per cooperative numbered in cooperative
     order, the PLACED event, and the notices queued for after the commit.
 
-    `shipping` is the chosen method's quote, `gateway` the payment gateway (it sets the first status
-    and the payment's due time). Stock is not touched: the caller allocates it last, so its rows stay
+    `shipping` is the chosen method's quote, `gateway` the payment gateway: one that awaits the money
+    holds the order unconfirmed until it arrives, and sets when it is due. Stock is not touched: the caller allocates it last, so its rows stay
     locked only until the commit. Four INSERTs; no savepoint when the caller's transaction is open.
     """
     with transaction.atomic(savepoint=False):
         subtotal = sum(line.unit_price * line.quantity for line in lines)
         order = Order.objects.create(
-            status=gateway.initial_order_status,
+            status=OrderStatus.UNCONFIRMED if gateway.awaits_payment else OrderStatus.UNFULFILLED,
             user=customer,
             user_email=email,
             channel=channel,
@@ -309,6 +310,55 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
         _cancel_locked(locked, actor=actor, reason=reason, event=OrderEvent.Type.CANCELED)
     order.refresh_from_db()
     return order
+
+
+def _payment_error(field: str, message: str, code: PaymentErrorCode) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code.value)})
+
+
+def order_mark_as_paid(*, order: Order, actor, amount: int, reference: str = "") -> Payment:
+    """Program staff saw `amount` arrive for `order`: it is paid and goes to the cooperatives."""
+    require_program_staff(actor)
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise _payment_error("amount", _("Số tiền phải là số nguyên dương (đồng)."), PaymentErrorCode.INVALID)
+    reference = str(reference or "").strip()
+    if len(reference) > 255:
+        raise _payment_error("reference", _("Mã tham chiếu quá dài."), PaymentErrorCode.INVALID)
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == OrderStatus.CANCELED:
+            raise _payment_error("order", _("Đơn hàng đã hủy; hãy hoàn tiền cho khách."), PaymentErrorCode.INVALID)
+        if locked.charge_status == ChargeStatus.FULL:
+            raise _payment_error("order", _("Đơn hàng đã được ghi nhận thanh toán."), PaymentErrorCode.INVALID)
+        if amount < locked.total_amount:
+            raise _payment_error("amount", _("Số tiền nhận (%(got)d) nhỏ hơn tổng đơn (%(total)d).") % {
+                "got": amount, "total": locked.total_amount}, PaymentErrorCode.PARTIAL_PAYMENT_NOT_ALLOWED)
+        now = timezone.now()
+        payment = (Payment.objects.select_for_update().filter(order=locked, status=Payment.Status.PENDING)
+                   .order_by("pk").first())
+        if payment is None:
+            payment = Payment(order=locked, gateway=locked.payment_gateway, amount=locked.total_amount)
+        payment.status = Payment.Status.CHARGED
+        payment.captured_amount = amount
+        payment.captured_at = now
+        payment.captured_by = actor
+        payment.psp_reference = reference
+        payment.save()
+        locked.charge_status = ChargeStatus.FULL
+        locked.total_charged_amount = amount
+        locked.payment_due_at = None
+        update = ["charge_status", "total_charged_amount", "payment_due_at", "updated_at"]
+        if locked.status == OrderStatus.UNCONFIRMED:
+            locked.status = OrderStatus.UNFULFILLED
+            update.append("status")
+        locked.save(update_fields=update)
+        OrderEvent.objects.create(order=locked, type=OrderEvent.Type.PAYMENT_CAPTURED, user=actor,
+                                  parameters={"amount": amount, "reference": reference, "gateway": payment.gateway})
+        if "status" in update:
+            OrderEvent.objects.create(order=locked, type=OrderEvent.Type.CONFIRMED, user=actor, parameters={})
+            notifications.order_confirmed(locked)
+    order.refresh_from_db()
+    return payment
 
 
 def orders_expire_unpaid(*, now: datetime | None = None) -> int:

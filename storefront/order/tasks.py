@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from storefront.order.models import Fulfillment, Order, OrderEvent
+from storefront.payment.gateways import VIETQR
+from storefront.payment.vietqr import payload_for_order
 
 
 def _mail_context(order: Order, **extra) -> dict:
@@ -23,9 +25,6 @@ def _mail_context(order: Order, **extra) -> dict:
 
 def order_confirmation_text(order: Order) -> str:
     from django.template.loader import render_to_string
-
-    from storefront.payment.gateways import VIETQR
-    from storefront.payment.vietqr import payload_for_order
 
     context = _mail_context(order)
     if order.payment_gateway == VIETQR:

@@ -3,7 +3,7 @@
 Cash on delivery lets the order go to the cooperatives at once. A VietQR bank transfer holds the
 order as unconfirmed until program staff see the money arrive, and expires it if it does not.
 An online gateway (VNPay, MoMo…) is one more subclass: it would return a redirect URL from
-`start` and confirm through its callback by calling `payment_mark_received`-like services.
+`start` and confirm through its callback by calling `order_mark_as_paid`-like services.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from storefront.order.models import OrderStatus
 from storefront.payment.models import Payment
 
 COD = "htx.payments.cod"
@@ -22,8 +21,8 @@ VIETQR = "htx.payments.vietqr"
 class PaymentGateway:
     id: str = ""
     name = ""
-    #: the status of a freshly placed order paid through this gateway
-    initial_order_status: str = OrderStatus.UNFULFILLED
+    #: whether a placed order waits for the money before it goes to the cooperatives
+    awaits_payment: bool = False
 
     def is_available(self, channel) -> bool:
         return True
@@ -45,7 +44,7 @@ class CashOnDelivery(PaymentGateway):
 class VietQRTransfer(PaymentGateway):
     id = VIETQR
     name = _("Chuyển khoản ngân hàng (VietQR)")
-    initial_order_status = OrderStatus.UNCONFIRMED
+    awaits_payment = True
 
     def is_available(self, channel) -> bool:
         return bool(settings.VIETQR_BANK_BIN and settings.VIETQR_ACCOUNT_NO) and channel.currency_code == "VND"

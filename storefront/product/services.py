@@ -19,6 +19,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.cooperative.services import cooperative_update_profile
 from storefront.core.geo import find_province
 from storefront.core.models import Province
 from storefront.core.permissions import (can_manage_cooperative, require_cooperative_access,
@@ -330,6 +331,19 @@ def products_refresh_search_text(*, cooperative=None, category=None) -> int:
     if changed:
         bump_catalog_version()  # bulk_update sends no signal; search results change
     return len(changed)
+
+
+def cooperative_update_profile_and_products(*, actor, cooperative, data: Mapping):
+    """A cooperative's profile edit as the shop runs it: the cooperative service writes it and, when
+    the name or province changed, its products' search text (which folds them in) follows in the
+    same transaction. Here, not in the cooperative app, because the catalog owns that copy and
+    cooperatives sit below the catalog."""
+    before = (cooperative.name, cooperative.province_id)
+    with transaction.atomic():
+        cooperative = cooperative_update_profile(actor=actor, cooperative=cooperative, data=data)
+        if (cooperative.name, cooperative.province_id) != before:
+            products_refresh_search_text(cooperative=cooperative)
+    return cooperative
 
 
 def product_delete(*, actor, product: Product) -> None:

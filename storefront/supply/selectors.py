@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from storefront.cooperative.models import Cooperative
+from storefront.core.models import Province
 from storefront.core.permissions import cooperative_ids_of, is_program_staff
 
 from .access import alliance_province_codes, can_act_for_cooperative, distributor_ids_of, report_scope
@@ -13,8 +15,6 @@ from .models import Distributor, DistributorPurchase, SalesNeed, SalesRecord
 
 def cooperatives_for_supply_actor(*, actor) -> QuerySet:
     """Cooperatives the actor may declare needs and record sales for."""
-    from storefront.cooperative.models import Cooperative
-
     if is_program_staff(actor):
         return Cooperative.objects.select_related("province").all()
     return Cooperative.objects.select_related("province").filter(
@@ -34,6 +34,21 @@ def need_for_actor(*, actor, need_id) -> SalesNeed:
     if need is None or not (can_act_for_cooperative(actor, need.cooperative) or is_program_staff(actor)):
         raise SalesNeed.DoesNotExist
     return need
+
+
+def sales_record_for_actor(*, actor, record_id) -> SalesRecord | None:
+    """A sales record the actor may change (their cooperative's, or any for program staff); None if
+    there is none, PermissionDenied for another cooperative's."""
+    record = SalesRecord.objects.select_related("cooperative").filter(pk=record_id).first()
+    if record is not None and not (can_act_for_cooperative(actor, record.cooperative) or is_program_staff(actor)):
+        raise PermissionDenied
+    return record
+
+
+def report_provinces_for(*, actor) -> QuerySet[Province]:
+    """The provinces a report may be narrowed to: the actor's alliance provinces, or all of them."""
+    codes = None if is_program_staff(actor) else alliance_province_codes(actor)
+    return Province.objects.filter(pk__in=codes) if codes else Province.objects.all()
 
 
 def sales_records_for_actor(*, actor, date_from=None, date_to=None, province=None) -> QuerySet:

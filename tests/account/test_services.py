@@ -120,3 +120,17 @@ def test_address_book(customer, vn_address_data, other_coop_staff):
     address_book_delete(actor=customer, address=second)
     customer.refresh_from_db()
     assert customer.default_shipping_address is None and list(customer.addresses.all()) == [first]
+
+
+def test_address_removed_from_the_book_stays_while_a_checkout_or_order_refers_to_it(customer, vn_address_data,
+                                                                                      channel):
+    from storefront.account.models import Address
+    from storefront.checkout.models import Checkout
+
+    kept = address_book_add(actor=customer, address_data=vn_address_data)
+    Checkout.objects.create(channel=channel, user=customer, email=customer.email, billing_address=kept)
+    gone = address_book_add(actor=customer, address_data={**vn_address_data, "street_address_1": "9 Lý Tự Trọng"})
+    address_book_delete(actor=customer, address=kept)
+    address_book_delete(actor=customer, address=gone)
+    assert list(Address.objects.filter(pk__in=[kept.pk, gone.pk])) == [kept]
+    assert not customer.addresses.exists()

@@ -82,13 +82,13 @@ def test_approve_and_suspend_are_program_staff_only(customer, program_staff, coo
 
 def test_profile_update_refreshes_products_search_text(coop_staff, coop, product, channel):
     from storefront.product.selectors import product_search
-    from storefront.product.services import product_update
+    from storefront.product.services import cooperative_update_profile_and_products, product_update
 
     product_update(actor=coop_staff, product=product, data={"name": product.name})
-    cooperative_update_profile(actor=coop_staff, cooperative=coop, data={"name": "HTX Lúa gạo Kế Sách"})
+    cooperative_update_profile_and_products(actor=coop_staff, cooperative=coop, data={"name": "HTX Lúa gạo Kế Sách"})
     assert list(product_search(channel=channel, query="lua gao ke sach")) == [product]
     with pytest.raises(ValidationError):
-        cooperative_update_profile(actor=coop_staff, cooperative=coop, data={"phone": "000"})
+        cooperative_update_profile_and_products(actor=coop_staff, cooperative=coop, data={"phone": "000"})
 
 
 def test_members_are_managed_by_owners(coop, coop_staff, program_staff):

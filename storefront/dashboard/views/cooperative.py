@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront.cooperative.selectors import cooperatives_for_actor
-from storefront.cooperative.services import cooperative_register, cooperative_update_profile
+from storefront.cooperative.services import cooperative_register
 from storefront.core.permissions import is_program_staff
 from storefront.order.models import Fulfillment
 from storefront.order.selectors import (cooperative_sales_since, fulfillment_for_actor, fulfillments_for_cooperative,
                                         fulfillments_to_send)
 from storefront.order.services import fulfillment_cancel, fulfillment_pack, order_fulfill
-from storefront.product.services import (product_channel_listing_update, product_create, product_media_create,
-                                         product_media_delete, product_media_reorder, product_update,
-                                         variant_create, variant_price_and_stock_update)
+from storefront.product.services import (cooperative_update_profile_and_products, product_channel_listing_update,
+                                         product_create, product_media_create, product_media_delete,
+                                         product_media_reorder, product_update, variant_create,
+                                         variant_price_and_stock_update)
 from storefront.product.staff_selectors import (media_ids_in_order, media_of_product, product_editor,
                                                 product_of_cooperative, product_rows_of_cooperative,
                                                 variant_of_cooperative)
@@ -329,7 +330,8 @@ def profile(request, cooperative):
     form = CooperativeProfileForm(request.POST or None, initial=_profile_initial(cooperative))
     if request.method == "POST" and form.is_valid():
         try:
-            cooperative_update_profile(actor=request.user, cooperative=cooperative, data=form.profile_data())
+            cooperative_update_profile_and_products(actor=request.user, cooperative=cooperative,
+                                                    data=form.profile_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

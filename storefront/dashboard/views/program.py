@@ -14,8 +14,8 @@ from storefront.cooperative.selectors import cooperative_for_actor, cooperatives
 from storefront.cooperative.services import cooperative_approve, cooperative_suspend
 from storefront.order.models import OrderStatus
 from storefront.order.selectors import order_events, order_for_actor, order_payments, orders_for_staff
+from storefront.order.services import order_mark_as_paid
 from storefront.payment.gateways import VIETQR
-from storefront.payment.services import payment_mark_received
 from storefront.product.services import (collection_add_products, collection_create, collection_remove_products,
                                          collection_update, combo_create)
 from storefront.product.staff_selectors import collection_for_program, collections_for_program, combos_for_program
@@ -81,8 +81,8 @@ def order_detail(request, number):
     form = PaymentReceivedForm(request.POST or None, initial={"amount": order.total_amount})
     if request.method == "POST" and form.is_valid():
         try:
-            payment_mark_received(order=order, actor=request.user, amount=form.cleaned_data["amount"],
-                                  reference=form.cleaned_data["reference"])
+            order_mark_as_paid(order=order, actor=request.user, amount=form.cleaned_data["amount"],
+                               reference=form.cleaned_data["reference"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -11,7 +11,6 @@ import graphene
 
 from storefront.order import models as m
 from storefront.order import selectors as order_selectors
-from storefront.payment import selectors as payment_selectors
 
 from ..core.context import actor
 from ..core.dataloaders import loader
@@ -48,7 +47,7 @@ class Order(SaleorObjectType):
     def resolve_vietqr_transfer(root, info):
         if seller_scope(info, root) is not None:
             return None
-        return payment_selectors.transfer_instructions(order=root)
+        return order_selectors.transfer_instructions(order=root)
 
     @staticmethod
     def resolve_created(root, info):

@@ -7,7 +7,7 @@ import graphene
 
 from storefront.payment import models as m
 from storefront.payment import vietqr
-from storefront.payment.selectors import TransferInstructions
+from storefront.order.selectors import TransferInstructions
 
 from ..core.money import money
 from ..core.saleor import SaleorObjectType, named, register

@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
-from ..charts import bar_chart_svg
-from ..reports import plain
+from storefront.supply.reports import plain
+
+from ..supply_charts import bar_chart_svg
 
 register = template.Library()
 

@@ -14,16 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from storefront.core.models import Province
+from storefront.cooperative.selectors import cooperatives_selling
 from storefront.core.permissions import is_program_staff
 
-from . import reports, services, xlsx
-from .access import alliance_province_codes, can_read_supply_reports, distributor_ids_of
-from .forms import DayForm, NeedForm, PeriodForm, PurchaseForm, SalesRecordForm
-from .models import SalesNeed, SalesRecord
-from .selectors import (cooperatives_for_supply_actor, distributor_purchases_for_actor, distributors_for_actor,
-                        need_for_actor, needs_for_actor, sales_records_for_actor)
-from .units import UNITS
+from storefront.supply import reports, services, xlsx
+from storefront.supply.access import can_read_supply_reports, distributor_ids_of
+from storefront.supply.models import SalesNeed
+from storefront.supply.selectors import (cooperatives_for_supply_actor, distributor_purchases_for_actor,
+                                         distributors_for_actor, need_for_actor, needs_for_actor,
+                                         report_provinces_for, sales_record_for_actor, sales_records_for_actor)
+from storefront.supply.units import UNITS
+
+from ..supply_forms import DayForm, NeedForm, PeriodForm, PurchaseForm, SalesRecordForm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,13 +38,6 @@ def _context(request, **extra) -> dict:
         "is_distributor": is_program_staff(user) or bool(distributor_ids_of(user)),
         **extra,
     }
-
-
-def _provinces_for(user):
-    if is_program_staff(user):
-        return Province.objects.all()
-    codes = alliance_province_codes(user)
-    return Province.objects.filter(pk__in=codes) if codes else Province.objects.all()
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -167,7 +162,7 @@ def records(request):
 @login_required
 @require_POST
 def record_delete(request, pk: int):
-    record = SalesRecord.objects.select_related("cooperative").filter(pk=pk).first()
+    record = sales_record_for_actor(actor=request.user, record_id=pk)
     if record is None:
         raise Http404
     services.sales_record_delete(actor=request.user, record=record)
@@ -177,11 +172,9 @@ def record_delete(request, pk: int):
 
 @login_required
 def purchases(request):
-    from storefront.cooperative.models import Cooperative
-
     distributors = distributors_for_actor(actor=request.user)
     form = PurchaseForm(request.POST or None, distributors=distributors,
-                        cooperatives=Cooperative.objects.filter(status=Cooperative.Status.APPROVED),
+                        cooperatives=cooperatives_selling(),
                         initial={"purchased_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "distributor"}
@@ -223,7 +216,7 @@ def _report_page(request, template, form, build, export, filename, **extra):
 @login_required
 def report_needs(request):
     today = timezone.localdate()
-    form = DayForm(request.GET or {"day": today.isoformat()}, provinces=_provinces_for(request.user))
+    form = DayForm(request.GET or {"day": today.isoformat()}, provinces=report_provinces_for(actor=request.user))
     return _report_page(
         request, "supply/report_needs.html", form,
         lambda d: reports.needs_daily_report(actor=request.user, day=d["day"], province=d["province"]),
@@ -235,7 +228,7 @@ def report_sales(request):
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
     form = PeriodForm(request.GET or {"date_from": monday.isoformat(), "date_to": today.isoformat()},
-                      provinces=_provinces_for(request.user))
+                      provinces=report_provinces_for(actor=request.user))
     return _report_page(
         request, "supply/report_sales.html", form,
         lambda d: reports.sales_report(actor=request.user, date_from=d["date_from"], date_to=d["date_to"],
