@@ -168,7 +168,7 @@ class ShopCatalogSource:
 
     def sample_catalog(self) -> dict:
         """The shop's sample catalog (demo data, with the `export` terms of some products)."""
-        from storefront.core.demo.seed import load_sample
+        from storefront.demo.seed import load_sample
 
         return load_sample()
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "storefront.supply",
     "storefront.web",
     "storefront.dashboard",
+    "storefront.demo",
     "catalog_sync",
 ]
 

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from storefront.core.demo import DEMO_PASSWORD, seed_demo
+from storefront.demo.seed import DEMO_PASSWORD, seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from storefront.order.error_codes import OrderErrorCode
 from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
 from storefront.payment.error_codes import PaymentErrorCode
 from storefront.payment.models import Payment
+from storefront.settlement.services import settlement_book_delivery
 from storefront.warehouse.management import (deallocate_stock, deallocate_stock_for_lines,
                                              decrease_stock_for_fulfillment)
 
@@ -234,8 +235,6 @@ def order_fulfill(*, order: Order, lines: Mapping[str, int], tracking_number: st
 
 def fulfillment_deliver(*, fulfillment: Fulfillment, actor) -> Fulfillment:
     """The customer has the goods: the cooperative's sale is booked in its ledger."""
-    from storefront.settlement.services import settlement_book_delivery
-
     require_cooperative_access(actor, fulfillment.cooperative_id)
     with transaction.atomic():
         order, locked = _lock(fulfillment)

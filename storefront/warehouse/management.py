@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import F
 
+from storefront.product.models import ProductVariant
 from storefront.warehouse.models import Allocation, Stock
 from storefront.warehouse.selectors import combo_components_of
 
@@ -58,8 +59,6 @@ def allocate_stock(*, order_lines, combo_components=None) -> list[Allocation]:
     from the warehouse with the most available first. `combo_components`: what
     `combo_components_of` returns for the lines' variants, when the caller has read it already.
     """
-    from storefront.product.models import ProductVariant
-
     demand = _component_demand(order_lines, combo_components)
     needed_ids = {vid for parts in demand.values() for vid, _ in parts}
     # Plain lines carry their variant already; only combo components need a look-up.

@@ -23,7 +23,7 @@ def _state():
 
 
 def test_seed_export_demo_is_idempotent_and_a_sync_publishes_the_ready_listings(sandbox, settings, source, catalog):
-    from storefront.core.demo import seed_demo
+    from storefront.demo.seed import seed_demo
 
     seed_demo(with_images=True)
     # First run with the platform down: profiles are created, categories wait for the platform.

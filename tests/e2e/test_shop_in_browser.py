@@ -253,7 +253,7 @@ def test_phone_viewport_has_no_horizontal_scroll(new_page, shop, screenshot):
 def test_demo_shop_and_demo_accounts(new_page, screenshot):
     """The demo data of `manage.py seed_demo` (without its pictures: drawing and thumbnailing them takes
     most of a minute; photos are covered by the cooperative test): its accounts sign in through the form."""
-    from storefront.core.demo import DEMO_PASSWORD, seed_demo
+    from storefront.demo.seed import DEMO_PASSWORD, seed_demo
 
     logins = dict(seed_demo(with_images=False).logins)
     page = new_page()

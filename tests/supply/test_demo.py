@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from storefront.supply.demo import seed_supply_demo
+from storefront.demo.supply import seed_supply_demo
 from storefront.supply import reports
 from storefront.supply.models import DistributorPurchase, SalesNeed, SalesRecord
 

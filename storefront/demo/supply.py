@@ -10,10 +10,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from . import services
-from .models import Distributor, DistributorPurchase
+from storefront.cooperative.models import Cooperative
+from storefront.product.models import Product
+from storefront.supply import services
+from storefront.supply.models import Distributor, DistributorPurchase
 
-SAMPLE = Path(__file__).resolve().parent.parent / "core" / "data" / "sample_catalog.json"
+from .seed import DATA_FILE as SAMPLE
 
 # The sample sheets name channels by the program's keys; ours are shorter.
 SAMPLE_CHANNELS = {
@@ -42,8 +44,6 @@ def _load() -> dict:
 
 
 def _cooperatives(sample: dict) -> dict:
-    from storefront.cooperative.models import Cooperative
-
     found = {}
     for item in sample["cooperatives"]:
         coop = (Cooperative.objects.filter(slug=item["slug"]).first()
@@ -54,8 +54,6 @@ def _cooperatives(sample: dict) -> dict:
 
 
 def _product(item: dict | None, cooperative):
-    from storefront.product.models import Product
-
     if item is None or cooperative is None:
         return None
     return (Product.objects.filter(cooperative=cooperative, slug=item["slug"]).first()

@@ -1,4 +1,4 @@
-"""The demo shop: the sample catalog (storefront/core/data/sample_catalog.json) loaded through the
+"""The demo shop: the sample catalog (storefront/demo/data/sample_catalog.json) loaded through the
 services, so the demo data obeys the same rules as data entered by hand.
 
 Idempotent: every row is looked up by its natural key (slug, SKU, e-mail) and left alone when it
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -25,14 +24,14 @@ from storefront.cooperative.services import cooperative_approve, cooperative_reg
 from storefront.core.models import Region
 from storefront.menu.models import Menu, MenuItem
 from storefront.product.models import Category, Collection, Product, ProductVariant
-from storefront.product.services import (collection_add_products, collection_channel_listing_update,
-                                         collection_create, combo_create, product_channel_listing_update,
-                                         product_create, product_media_create, variant_create)
+from storefront.product.services import (collection_add_products, collection_create, combo_create,
+                                         product_channel_listing_update, product_create, product_media_create,
+                                         variant_create)
 from storefront.shipping.models import ShippingMethod, ShippingZone
 
 from .images import product_picture
 
-DATA_FILE = Path(settings.BASE_DIR) / "storefront" / "core" / "data" / "sample_catalog.json"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "sample_catalog.json"
 DEMO_PASSWORD = "htx-demo-2026"
 DEMO_DOMAIN = "htx-market.example.com"
 CUSTOMER_EMAIL = f"khach@{DEMO_DOMAIN}"
@@ -284,10 +283,8 @@ def seed_combos(data: dict, *, channel: Channel, categories: dict[str, Category]
                 "category": categories["combo"], "description": row["description"],
                 "weight_g": row["shipping_weight_g"], "perishable": row["perishable"],
                 "channel_listings": [{"channel": channel, "price": row["price_vnd"],
-                                      "compare_at_price": row["components_value_vnd"]}],
+                                      "compare_at_price": row["components_value_vnd"], "is_published": True}],
             }, components=components)
-            product_channel_listing_update(actor=program, product=combo, channel=channel, is_published=True,
-                                           is_available_for_purchase=True)
             result.count("combos")
         if with_images and not combo.media.exists():
             product_media_create(actor=program, product=combo, alt=combo.name, uploaded_file=product_picture(
@@ -313,9 +310,7 @@ def seed_collections(*, channel: Channel, combos: list[Product], program: User, 
         if collection is None:
             collection = collection_create(actor=program, data={
                 "slug": slug, "name": name, "name_en": name_en, "is_featured": featured, "sort_order": order,
-            }, products=members)
-            collection_channel_listing_update(actor=program, collection=collection, channel=channel,
-                                              is_published=True)
+            }, products=members, published_in=[channel])
             result.count("collections")
         elif not collection.collection_products.exists():
             collection_add_products(actor=program, collection=collection, products=members)

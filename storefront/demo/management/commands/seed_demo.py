@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from storefront.core.demo import seed_demo
-from storefront.supply.demo import seed_supply_demo
+from storefront.demo.seed import seed_demo
+from storefront.demo.supply import seed_supply_demo
 
 
 class Command(BaseCommand):
