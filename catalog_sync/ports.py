@@ -59,13 +59,6 @@ def model_number_for(product_id: int) -> str:
     return f"HTX-P-{product_id:06d}"
 
 
-def product_id_from_model_number(model_number: str) -> int | None:
-    prefix = "HTX-P-"
-    if not model_number or not model_number.startswith(prefix) or not model_number[len(prefix):].isdigit():
-        return None
-    return int(model_number[len(prefix):])
-
-
 @dataclass(frozen=True)
 class Choice:
     id: int

@@ -14,8 +14,3 @@ def channels_active() -> QuerySet[Channel]:
 
 def channel_by_slug(slug: str) -> Channel | None:
     return Channel.objects.filter(slug=slug, is_active=True).first()
-
-
-def channel_default() -> Channel | None:
-    """The Vietnam channel, or the first active one when it does not exist."""
-    return channel_by_slug(DEFAULT_CHANNEL_SLUG) or channels_active().first()

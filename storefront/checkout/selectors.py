@@ -76,13 +76,6 @@ def checkout_quantity_for_actor(*, token, actor) -> int | None:
     return units or 0
 
 
-def checkout_of_user(*, actor, channel) -> Checkout | None:
-    """The signed-in user's latest open checkout in `channel`."""
-    if actor is None or not actor.is_authenticated:
-        return None
-    return Checkout.objects.filter(user=actor, channel=channel).order_by("-last_change").first()
-
-
 def _lines(checkout: Checkout) -> list[CheckoutLine]:
     return list(
         checkout.lines.select_related("variant__product__cooperative", "variant__product__product_type")

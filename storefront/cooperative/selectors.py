@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from storefront.core.permissions import (can_manage_cooperative, cooperative_ids_of, is_program_staff,
                                         require_cooperative_access, require_program_staff)
 
-from .models import Certification, Cooperative, CooperativeMember
+from .models import Certification, Cooperative
 
 
 def _with_profile(queryset: QuerySet[Cooperative]) -> QuerySet[Cooperative]:
@@ -36,14 +36,6 @@ def cooperatives_for_actor(actor) -> QuerySet[Cooperative]:
     if is_program_staff(actor):
         return _with_profile(Cooperative.objects.all())
     return _with_profile(Cooperative.objects.filter(pk__in=cooperative_ids_of(actor)))
-
-
-def cooperatives_pending() -> QuerySet[Cooperative]:
-    return _with_profile(Cooperative.objects.filter(status=Cooperative.Status.PENDING)).order_by("created_at")
-
-
-def cooperative_members(*, cooperative: Cooperative) -> QuerySet[CooperativeMember]:
-    return cooperative.members.select_related("user").order_by("role", "user__email")
 
 
 def cooperative_for_actor(*, actor, cooperative_id) -> Cooperative | None:

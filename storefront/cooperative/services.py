@@ -240,23 +240,3 @@ def cooperative_member_add(*, actor, cooperative: Cooperative, user, role: str =
     if hasattr(user, "_cooperative_ids"):
         del user._cooperative_ids
     return member
-
-
-def cooperative_member_remove(*, actor, cooperative: Cooperative, user) -> None:
-    require_cooperative_access(actor, cooperative.pk)
-    is_owner = CooperativeMember.objects.filter(
-        cooperative=cooperative, user=actor, role=CooperativeMember.Role.OWNER
-    ).exists()
-    if not (is_program_staff(actor) or is_owner):
-        raise PermissionDenied(_("Chỉ chủ nhiệm hợp tác xã được quản lý thành viên."))
-    with transaction.atomic():
-        member = CooperativeMember.objects.select_for_update().filter(cooperative=cooperative, user=user).first()
-        if member is None:
-            raise _error("user", _("Người này không phải thành viên."), CooperativeErrorCode.NOT_FOUND)
-        if member.role == CooperativeMember.Role.OWNER and not CooperativeMember.objects.filter(
-            cooperative=cooperative, role=CooperativeMember.Role.OWNER
-        ).exclude(pk=member.pk).exists():
-            raise _error("user", _("Hợp tác xã cần ít nhất một chủ nhiệm."), CooperativeErrorCode.INVALID)
-        member.delete()
-    if hasattr(user, "_cooperative_ids"):
-        del user._cooperative_ids

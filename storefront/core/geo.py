@@ -64,8 +64,3 @@ def find_commune(province: Province, text: str | None) -> Commune | None:
         return Commune.objects.filter(province=province, code=raw.zfill(5)).first()
     code = _commune_index(province.code).get(_key(raw))
     return Commune.objects.filter(code=code).first() if code else None
-
-
-def clear_caches() -> None:
-    _province_index.cache_clear()
-    _commune_index.cache_clear()

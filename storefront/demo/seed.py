@@ -22,6 +22,7 @@ from storefront.channel.models import Channel
 from storefront.cooperative.models import Cooperative
 from storefront.cooperative.services import cooperative_approve, cooperative_register
 from storefront.core.models import Region
+from storefront.core.money import format_vnd
 from storefront.menu.models import Menu, MenuItem
 from storefront.product.models import Category, Collection, Product, ProductVariant
 from storefront.product.services import (collection_add_products, collection_create, combo_create,
@@ -219,7 +220,7 @@ def _product_description(row: dict, cooperative: Cooperative) -> str:
     lines.append(f"Quy cách: {row['sale_unit']['label_vi']}.")
     unit = row.get("unit_price")
     if unit:
-        lines.append(f"Giá quy đổi: {unit['price_vnd']:,} ₫/{unit['unit']}.".replace(",", "."))
+        lines.append(f"Giá quy đổi: {format_vnd(unit['price_vnd'])}/{unit['unit']}.")
     if row["perishable"]:
         lines.append("Hàng tươi: bảo quản mát, dùng trong vài ngày.")
     elif row.get("shelf_life_days"):

@@ -805,11 +805,6 @@ def collection_update(*, actor, collection: Collection, data: Mapping) -> Collec
     return collection
 
 
-def collection_delete(*, actor, collection: Collection) -> None:
-    require_program_staff(actor)
-    collection.delete()
-
-
 def _collection_add(collection: Collection, products: list[Product]) -> None:
     existing = set(collection.collection_products.values_list("product_id", flat=True))
     start = collection.collection_products.count()

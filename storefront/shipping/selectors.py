@@ -64,10 +64,3 @@ def shipping_methods_for(*, channel, province, weight_g: int, subtotal: int) -> 
     methods = _methods_for(channel=channel, province=province)
     quotes = [q for q in (quote(m, weight_g=weight_g, subtotal=subtotal) for m in methods) if q is not None]
     return sorted(quotes, key=lambda q: (q.price, q.maximum_delivery_days, q.method.pk))
-
-
-def shipping_method_quote(*, channel, province, weight_g: int, subtotal: int, method_id) -> ShippingMethodQuote | None:
-    for candidate in shipping_methods_for(channel=channel, province=province, weight_g=weight_g, subtotal=subtotal):
-        if str(candidate.method.pk) == str(method_id):
-            return candidate
-    return None

@@ -119,10 +119,6 @@ def variant_quantity_available(*, variant) -> int:
     return variants_quantity_available(variant_ids=[variant_id])[variant_id]
 
 
-def stocks_for_variant(*, variant):
-    return Stock.objects.filter(product_variant=variant).select_related("warehouse").order_by("pk")
-
-
 def warehouses_of_cooperative(*, actor, cooperative) -> list[Warehouse]:
     """A cooperative's warehouses, the first made first (new stock goes there by default)."""
     require_cooperative_access(actor, cooperative.pk)

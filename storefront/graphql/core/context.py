@@ -40,13 +40,6 @@ def channel_by_slug(info, slug: str | None, *, required: bool = True) -> Channel
     return channel
 
 
-def channel_by_id(info, channel_id: int) -> Channel | None:
-    for channel in _channels(info.context).values():
-        if channel.pk == channel_id:
-            return channel
-    return None
-
-
 def current_channel(info) -> Channel | None:
     """The channel set by the root field of this operation (products(channel:), a checkout …)."""
     channel = getattr(info.context, "_htx_current_channel", None)

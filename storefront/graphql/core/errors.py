@@ -17,10 +17,6 @@ def permission_error(exc: PermissionDenied | None = None) -> GraphQLError:
     return GraphQLError(PERMISSION_DENIED_MESSAGE, extensions={"exception": {"code": "PermissionDenied"}})
 
 
-def authentication_error() -> GraphQLError:
-    return permission_error()
-
-
 def _field_name(field: str | None) -> str | None:
     if not field or field == NON_FIELD_ERRORS:
         return None

@@ -30,24 +30,6 @@ def decode_int_id(value, *, expected, field: str, code: str = "graphql_error") -
     return int(pk)
 
 
-def get_by_global_id(queryset, value, *, expected: str, field: str, uuid_pk: bool = False):
-    """The object of `queryset` a global ID names, or a NOT_FOUND error on `field`."""
-    if uuid_pk:
-        import uuid
-
-        pk = decode_id(value, expected=expected, field=field)
-        try:
-            pk = uuid.UUID(pk)
-        except ValueError:
-            raise ValidationError({field: ValidationError(f"Couldn't resolve id: {value}.", code="graphql_error")})
-    else:
-        pk = decode_int_id(value, expected=expected, field=field)
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise ValidationError({field: ValidationError(f"Couldn't resolve to a node: {value}", code="not_found")})
-    return obj
-
-
 def try_decode(value, expected: str) -> str | None:
     try:
         return decode_id(value, expected=expected, field="id")

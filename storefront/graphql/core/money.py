@@ -30,9 +30,3 @@ def taxed_money_range(start, stop, currency: str = "VND") -> dict | None:
     if start is None:
         return None
     return {"start": taxed_money(start, currency), "stop": taxed_money(stop, currency)}
-
-
-def money_range(start, stop, currency: str = "VND") -> dict | None:
-    if start is None:
-        return None
-    return {"start": money(start, currency), "stop": money(stop, currency)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from storefront.shipping.models import ShippingMethod as ShippingMethodModel
 from storefront.shipping.selectors import ShippingMethodQuote
 
-from ..core.ids import global_id
 from ..core.money import money
 from ..core.saleor import SaleorObjectType, register
 from ..core.values import editorjs, is_english, language_display, weight
@@ -70,7 +69,3 @@ class ShippingMethod(SaleorObjectType):
 
 
 register("ShippingMethod", ShippingMethod, ShippingMethodQuote)
-
-
-def shipping_method_global_id(method_id) -> str:
-    return global_id("ShippingMethod", method_id)

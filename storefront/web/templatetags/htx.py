@@ -7,25 +7,18 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language
 
+from storefront.core.money import format_vnd
 from storefront.core.phone import format_vn_phone
 
 register = template.Library()
 
 
-def vnd_text(amount: int) -> str:
-    """`format_vnd`'s Vietnamese output (dot-grouped whole dong, a space, `₫`) without Babel's
-    per-call pattern work: a product card page formats dozens of prices. tests/web prove the two agree."""
-    if isinstance(amount, float):
-        raise TypeError("VND amounts are integers, never floats")
-    return f"{int(amount):,} ₫".replace(",", ".")
-
-
 @register.filter
 def vnd(amount) -> str:
-    """`1200000|vnd` -> `1.200.000 ₫`; empty for a missing price."""
+    """`1200000|vnd` -> `1.200.000 ₫`; empty for a missing price; a float is refused, not rounded."""
     if amount is None or amount == "":
         return ""
-    return vnd_text(int(amount))
+    return format_vnd(amount if isinstance(amount, float) else int(amount))
 
 
 @register.filter
