@@ -6,6 +6,8 @@ busy while Django works. Scale a host with WEB_CONCURRENCY, a cluster with more 
 import multiprocessing
 import os
 
+from storefront.logs import gunicorn_logging, level
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))  # >1 switches gunicorn to gthread workers
@@ -28,21 +30,5 @@ control_socket_disable = True
 # nginx writes the access log; gunicorn adds its own only when GUNICORN_ACCESS_LOG=1.
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "") in {"1", "true", "yes"} else None
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
-            "timestamp": True,
-        }
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
-    "loggers": {
-        "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO" if accesslog else "WARNING", "propagate": False},
-    },
-}
+loglevel = level().lower()
+logconfig_dict = gunicorn_logging(access_log=bool(accesslog))

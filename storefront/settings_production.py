@@ -13,6 +13,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from storefront.settings import *  # noqa: F401,F403  (this module is the base settings, hardened)
+from storefront.logs import django_logging
 from storefront.settings import DATABASES, env_bool, env_list
 
 
@@ -159,24 +160,5 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 
-# --- Logs: one JSON object per line on stdout, for whatever collects container logs. --------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
-            # ISO 8601 in UTC, whatever TIME_ZONE the shop displays in.
-            "timestamp": True,
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Bots probing random Host headers are noise, not errors.
-        "django.security.DisallowedHost": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
-    },
-}
+# --- Logs: one JSON object per line on stdout (storefront/logs.py). ---------------------------------
+LOGGING = django_logging(production=True)

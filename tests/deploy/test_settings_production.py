@@ -163,3 +163,19 @@ def test_refuses_to_start_without_what_production_needs(extra, drop, message):
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr, result.stderr[-1500:]
+
+
+def test_gunicorn_logs_the_same_json_as_the_shop(monkeypatch):
+    import runpy
+
+    from storefront.logs import JSON_FORMATTER, django_logging
+
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert conf["loglevel"] == "warning"
+    assert conf["logconfig_dict"]["formatters"]["json"] == JSON_FORMATTER == django_logging(
+        production=True)["formatters"]["json"]
+    assert conf["logconfig_dict"]["loggers"]["gunicorn.error"]["level"] == "WARNING"
+    assert conf["logconfig_dict"]["loggers"]["gunicorn.access"]["level"] == "WARNING"  # nginx logs access
+    assert "formatters" not in django_logging(production=False)
