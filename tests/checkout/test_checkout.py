@@ -58,8 +58,9 @@ def test_bad_quantities_rejected_without_writes(channel, variant, quantity, code
         checkout_lines_add(checkout=checkout, lines=[(variant, quantity)])
     assert codes(exc.value) == {"quantity": [code]}
     assert _line_quantities(checkout) == {variant.pk: 1}
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         checkout_create(channel=channel, lines=[(variant, quantity)])
+    assert codes(exc.value) == {"quantity": [code]}
     assert Checkout.objects.count() == 1
 
 
@@ -108,8 +109,10 @@ def test_combo_blocked_when_a_component_seller_is_suspended(channel, combo, othe
 
 def test_pending_cooperative_cannot_sell(channel, coop, variant):
     Cooperative.objects.filter(pk=coop.pk).update(status=Cooperative.Status.PENDING)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         checkout_create(channel=channel, lines=[(variant, 1)])
+    assert codes(exc.value) == {"lines": ["product_unavailable_for_purchase"]}
+    assert not Checkout.objects.exists()
 
 
 def test_variant_without_price_in_channel(channel, variant):

@@ -243,7 +243,10 @@ def test_placing_an_order_runs_a_fixed_number_of_statements(channel, variant, co
     # Two cooperatives, a plain line and a combo line: every read is one query whatever the cart holds.
     checkout = ready_checkout(channel, [(variant, 1), (combo.variants.get(), 1)])
     with django_assert_max_num_queries(MAX_STATEMENTS):
-        checkout_complete(checkout=checkout)
+        order = checkout_complete(checkout=checkout)
+    assert order.lines.count() == 2 and order.fulfillments.count() == 1  # the combo is sold by the rice cooperative
+    assert Allocation.objects.filter(order_line__order=order).count() == 3  # the plain line, the combo's two parts
+    assert not Checkout.objects.filter(pk=checkout.pk).exists()
 
 
 def test_a_plain_order_runs_fourteen_statements(channel, variant, shipping_method, django_assert_num_queries):
@@ -252,7 +255,10 @@ def test_a_plain_order_runs_fourteen_statements(channel, variant, shipping_metho
     # test transaction's savepoint and release).
     checkout = ready_checkout(channel, [(variant, 1)])
     with django_assert_num_queries(14 + 2):
-        checkout_complete(checkout=checkout)
+        order = checkout_complete(checkout=checkout)
+    assert order.status == OrderStatus.UNFULFILLED and order.events.get().type == OrderEvent.Type.PLACED
+    assert Allocation.objects.get(order_line__order=order).quantity_allocated == 1
+    assert not Checkout.objects.filter(pk=checkout.pk).exists()
 
 
 def test_only_lines_refer_to_a_checkout():

@@ -67,8 +67,12 @@ def test_unpaid_transfer_expires_and_releases_stock(channel, variant, shipping_m
     assert Order.objects.get(pk=cod.pk).status == OrderStatus.UNFULFILLED
     assert Order.objects.get(pk=paid.pk).status == OrderStatus.UNFULFILLED
     assert orders_expire_unpaid(now=later) == 0
-    with pytest.raises(ValidationError):  # money arriving after expiry is refused: refund by hand
+    with pytest.raises(ValidationError) as exc:  # money arriving after expiry is refused: refund by hand
         order_mark_as_paid(order=transfer, actor=program_staff, amount=transfer.total_amount)
+    assert codes(exc.value) == {"order": ["invalid"]}
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.charge_status) == (OrderStatus.CANCELED, ChargeStatus.NONE)
+    assert not Payment.objects.filter(order=transfer, status=Payment.Status.CHARGED).exists()
 
 
 def test_expiry_task_runs_the_service(channel, variant, shipping_method, settings):
