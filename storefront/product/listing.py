@@ -27,9 +27,10 @@ from .models import (Category, Product, ProductMedia, ProductMediaThumbnail, Pro
                      ProductVariantChannelListing)
 from .selectors import category_by_slug, products_filter, products_visible, thumbnail_url, with_listing_price
 
-# The joins every card reads; the product page adds the seller's address and the product type.
-CARD_JOINS = ("cooperative__province", "category", "product_type", "origin_province")
-PAGE_JOINS = CARD_JOINS + ("cooperative__commune",)
+# The joins a card reads (the API's cooperative and category of a listed product included); the
+# product page adds the origin province.
+CARD_JOINS = ("cooperative__province", "cooperative__commune", "category", "product_type")
+PAGE_JOINS = CARD_JOINS + ("origin_province",)
 
 
 def _shopper_cached(actor, namespace: str, parts, compute):
@@ -194,8 +195,10 @@ class ProductPage:
         return self.card.product
 
 
-def product_page(*, channel, actor, slug: str | None = None, pk: int | None = None) -> ProductPage | None:
-    """The product `actor` may see in `channel` by slug or primary key, or None."""
+def product_page(*, channel, actor, slug: str | None = None, pk: int | None = None,
+                 with_certifications: bool = False) -> ProductPage | None:
+    """The product `actor` may see in `channel` by slug or primary key, or None; its certifications
+    only when asked (`with_certifications`: the shop's page shows them, the API reads its own)."""
     lookup = {"slug": slug} if slug is not None else {"pk": pk}
 
     def load():
@@ -204,13 +207,14 @@ def product_page(*, channel, actor, slug: str | None = None, pk: int | None = No
         if product is None:
             return None
         certifications = (list(product.certifications.all())
-                          + list(product.cooperative.certifications.filter(product=None)))
+                          + list(product.cooperative.certifications.filter(product=None))
+                          if with_certifications else [])
         attributes = [value for value in product.attributes.select_related("attribute")
                       if value.attribute.visible_in_storefront]
         return ProductPage(card=_cards_of([product], channel=channel)[0], certifications=certifications,
                            attributes=attributes)
 
-    return _shopper_cached(actor, "product-page", (channel.pk, sorted(lookup.items())), load)
+    return _shopper_cached(actor, "product-page", (channel.pk, sorted(lookup.items()), with_certifications), load)
 
 
 @dataclass

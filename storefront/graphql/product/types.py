@@ -33,32 +33,21 @@ def _translation(type_name: str, obj, language_code, **fields) -> dict | None:
     return {"__typename": type_name, "id": obj.pk, "language": language_display(language_code), **fields}
 
 
-def media_url(info, media: m.ProductMedia, size=None, format=None) -> str | None:
+def media_url(info, media: m.ProductMedia, size=None, format=None):
+    """The media's absolute URL at `size` px in `format` (its thumbnails batched), or the original."""
     fmt = str(enum_value(format) or "ORIGINAL").upper()
     if fmt == "ORIGINAL" or not size:
-        url = media.image.url if media.image else media.external_url
-    else:
-        url = product_selectors.thumbnail_url(media=media, size=int(size), format=fmt)
-    return absolute_url(info, url)
+        return absolute_url(info, media.image.url if media.image else media.external_url)
+    return then(loader(info, dl.ThumbnailsByMediaIdLoader).value_or_promise(media.pk), lambda thumbnails: absolute_url(
+        info, product_selectors.thumbnail_url(media=media, size=int(size), format=fmt, thumbnails=thumbnails)))
 
 
 def then(value, fn):
-    """`fn(value)`, now if the value is at hand, else when the promise resolves: data the product
-    selector prefetched is used directly, without a promise per field."""
+    """`fn(value)`, now if the value is at hand, else when the promise resolves: what the catalog
+    read model primed into the loaders is used directly, without a promise per field."""
     if isinstance(value, Promise):
         return value.then(fn)
     return fn(value)
-
-
-def _prefetched(obj, name):
-    """Rows of relation `name` loaded with obj's page (see PageRelations), None when not at hand."""
-    cache = getattr(obj, "_prefetched_objects_cache", None)
-    if cache and name in cache:
-        return list(cache[name])
-    page = getattr(obj, "_htx_page", None)
-    if page is not None and page.load(name):
-        return list(obj._prefetched_objects_cache[name])
-    return None
 
 
 def variant_listing(info, variant):
@@ -66,10 +55,7 @@ def variant_listing(info, variant):
     channel = current_channel(info)
     if channel is None:
         return None
-    listings = _prefetched(variant, "channel_listings")
-    if listings is not None:
-        return next((li for li in listings if li.channel_id == channel.pk), None)
-    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load((variant.pk, channel.pk))
+    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).value_or_promise((variant.pk, channel.pk))
 
 
 def visible_variants(info, product):
@@ -85,53 +71,17 @@ def visible_variants(info, product):
                 lambda resolved: [v for v, li in zip(variants, resolved) if li is not None])
         return [v for v, li in zip(variants, listings) if li is not None]
 
-    variants = _prefetched(product, "variants")
-    if variants is None:
-        variants = loader(info, dl.VariantsByProductIdLoader).load(product.pk)
-    return then(variants, with_listings)
+    return then(loader(info, dl.VariantsByProductIdLoader).value_or_promise(product.pk), with_listings)
 
 
 def product_media(info, product):
-    media = _prefetched(product, "media")
-    return media if media is not None else loader(info, dl.MediaByProductIdLoader).load(product.pk)
+    return loader(info, dl.MediaByProductIdLoader).value_or_promise(product.pk)
 
 
 def related_object(info, obj, field: str, loader_class):
-    """A foreign-key object: from the select_related cache when there, else batched."""
-    cached = obj._state.fields_cache.get(field)
-    if cached is not None:
-        return cached
+    """A foreign-key object through its loader (primed by the read model for listed products)."""
     value = getattr(obj, f"{field}_id")
-    return loader(info, loader_class).load(value) if value is not None else None
-
-
-def prime_product_page(info, products) -> None:
-    """Feed DataLoaders from what the product selector already joined and prefetched."""
-    channel = current_channel(info)
-    variants_loader = loader(info, dl.VariantsByProductIdLoader)
-    listing_loader = loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader)
-    media_loader = loader(info, dl.MediaByProductIdLoader)
-    fk_loaders = (("category", loader(info, dl.CategoryByIdLoader)),
-                  ("cooperative", loader(info, dl.CooperativeByIdLoader)),
-                  ("product_type", loader(info, dl.ProductTypeByIdLoader)))
-    for product in products:
-        cache = getattr(product, "_prefetched_objects_cache", None) or {}
-        if "variants" in cache:
-            variants = list(cache["variants"])
-            variants_loader.prime(product.pk, variants)
-            if channel is not None:
-                for variant in variants:
-                    vcache = getattr(variant, "_prefetched_objects_cache", None) or {}
-                    if "channel_listings" in vcache:
-                        listing = next((li for li in vcache["channel_listings"] if li.channel_id == channel.pk), None)
-                        listing_loader.prime((variant.pk, channel.pk), listing)
-        if "media" in cache:
-            media_loader.prime(product.pk, list(cache["media"]))
-        state = product._state.fields_cache
-        for field, field_loader in fk_loaders:
-            related = state.get(field)
-            if related is not None:
-                field_loader.prime(related.pk, related)
+    return loader(info, loader_class).value_or_promise(value) if value is not None else None
 
 
 def selected_attributes(info, values):

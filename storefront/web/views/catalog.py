@@ -121,7 +121,7 @@ class VariantOffer:
 @require_GET
 def product_detail(request, slug):
     channel = current_channel(request)
-    found = product_page(channel=channel, actor=request.user, slug=slug)  # stock is read below, live
+    found = product_page(channel=channel, actor=request.user, slug=slug, with_certifications=True)  # stock: below, live
     if found is None:
         raise Http404
     card, product = found.card, found.product
