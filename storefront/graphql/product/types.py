@@ -1,5 +1,6 @@
-"""Catalog types: Product, ProductVariant, ProductMedia, ProductType, Category, Collection,
-Attribute, AttributeValue — Saleor's fields, resolved through DataLoaders."""
+"""Catalog types: Product, ProductVariant, ProductMedia, ProductType, Category, Collection —
+Saleor's fields, resolved through DataLoaders (primed by the catalog read model for listed
+products). Attribute types: `attributes.py`."""
 from __future__ import annotations
 
 import graphene
@@ -17,6 +18,7 @@ from ..core.saleor import SaleorObjectType, named
 from ..core.values import (absolute_url, editorjs, enum_value, image, is_english, language_display, seo_description,
                            weight)
 from . import dataloaders as dl
+from .attributes import assigned_attributes, selected_attributes
 
 THUMBNAIL_DEFAULT_SIZE = 4096
 
@@ -84,38 +86,12 @@ def related_object(info, obj, field: str, loader_class):
     return loader(info, loader_class).value_or_promise(value) if value is not None else None
 
 
-def selected_attributes(info, values):
-    """Saleor's [SelectedAttribute]: values grouped under their attribute, storefront-visible only."""
-    grouped: dict[int, dict] = {}
-    for value in values:
-        attribute = value.attribute
-        if not attribute.visible_in_storefront:
-            continue
-        entry = grouped.setdefault(attribute.pk, {"attribute": attribute, "values": []})
-        entry["values"].append(value)
-    return list(grouped.values())
-
-
-def assigned_attributes(values) -> list:
-    result = []
-    for group in selected_attributes(None, values):
-        attribute = group["attribute"]
-        multi = attribute.input_type == m.Attribute.InputType.MULTISELECT
-        result.append({
-            "__typename": "AssignedMultiChoiceAttribute" if multi else "AssignedSingleChoiceAttribute",
-            "attribute": attribute,
-            "value": [_choice_value(v) for v in group["values"]] if multi else _choice_value(group["values"][0]),
-        })
-    return result
-
-
-def _choice_value(value: m.AttributeValue) -> dict:
-    return {"name": value.name, "slug": value.slug, "translation": None}
-
-
 class Product(SaleorObjectType):
     class Meta:
         model = m.Product
+        fields = {"name": "name", "slug": "slug", "created": "created_at", "updatedAt": "updated_at",
+            "rating": "rating"}
+        unsupported = ("taxType", "imageById", "images", "taxClass", "externalReference")
 
     cooperative = graphene.Field(lambda: named("Cooperative"),
                                  description="Extension: the cooperative that sells the product.")
@@ -123,14 +99,6 @@ class Product(SaleorObjectType):
     @staticmethod
     def resolve_cooperative(root, info):
         return related_object(info, root, "cooperative", dl.CooperativeByIdLoader)
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
 
     @staticmethod
     def resolve_seo_title(root, info):
@@ -155,24 +123,12 @@ class Product(SaleorObjectType):
         return related_object(info, root, "category", dl.CategoryByIdLoader)
 
     @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
-
-    @staticmethod
     def resolve_charge_taxes(root, info):
         return False
 
     @staticmethod
     def resolve_weight(root, info):
         return weight(root.weight_g)
-
-    @staticmethod
-    def resolve_rating(root, info):
-        return root.rating
 
     @staticmethod
     def resolve_channel(root, info):
@@ -371,6 +327,10 @@ class ComboComponentType(graphene.ObjectType):
 class ProductVariant(SaleorObjectType):
     class Meta:
         model = m.ProductVariant
+        fields = {"sku": "sku", "trackInventory": "track_inventory",
+            "quantityLimitPerCustomer": "quantity_limit_per_customer", "created": "created_at",
+            "updatedAt": "updated_at"}
+        unsupported = ("margin", "quantityOrdered", "revenue", "images", "preorder")
 
     combo_components = graphene.List(
         graphene.NonNull(ComboComponentType), required=True,
@@ -385,20 +345,8 @@ class ProductVariant(SaleorObjectType):
         return root.name or ""
 
     @staticmethod
-    def resolve_sku(root, info):
-        return root.sku
-
-    @staticmethod
     def resolve_product(root, info):
         return loader(info, dl.ProductByIdLoader).load(root.product_id)
-
-    @staticmethod
-    def resolve_track_inventory(root, info):
-        return root.track_inventory
-
-    @staticmethod
-    def resolve_quantity_limit_per_customer(root, info):
-        return root.quantity_limit_per_customer
 
     @staticmethod
     def resolve_weight(root, info):
@@ -408,14 +356,6 @@ class ProductVariant(SaleorObjectType):
     def resolve_channel(root, info):
         channel = current_channel(info)
         return channel.slug if channel else None
-
-    @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
 
     @staticmethod
     def resolve_external_reference(root, info):
@@ -508,14 +448,7 @@ class ProductVariant(SaleorObjectType):
 class ProductMedia(SaleorObjectType):
     class Meta:
         model = m.ProductMedia
-
-    @staticmethod
-    def resolve_sort_order(root, info):
-        return root.sort_order
-
-    @staticmethod
-    def resolve_alt(root, info):
-        return root.alt
+        fields = {"sortOrder": "sort_order", "alt": "alt"}
 
     @staticmethod
     def resolve_type(root, info):
@@ -537,22 +470,9 @@ class ProductMedia(SaleorObjectType):
 class ProductType(SaleorObjectType):
     class Meta:
         model = m.ProductType
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_has_variants(root, info):
-        return root.has_variants
-
-    @staticmethod
-    def resolve_is_shipping_required(root, info):
-        return root.is_shipping_required
+        fields = {"name": "name", "slug": "slug", "hasVariants": "has_variants",
+            "isShippingRequired": "is_shipping_required"}
+        unsupported = ("taxType", "taxClass", "availableAttributes")
 
     @staticmethod
     def resolve_is_digital(root, info):
@@ -586,15 +506,7 @@ class ProductType(SaleorObjectType):
 
 
 class _NamedAndDescribed:
-    """Resolvers Category and Collection share: name, slug, SEO from the name and description."""
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
+    """Resolvers Category and Collection share: SEO from the name and description."""
 
     @staticmethod
     def resolve_seo_title(root, info):
@@ -614,18 +526,11 @@ class _NamedAndDescribed:
 class Category(_NamedAndDescribed, SaleorObjectType):
     class Meta:
         model = m.Category
+        fields = {"name": "name", "slug": "slug", "level": "level", "updatedAt": "updated_at"}
 
     @staticmethod
     def resolve_parent(root, info):
         return loader(info, dl.CategoryByIdLoader).load(root.parent_id) if root.parent_id else None
-
-    @staticmethod
-    def resolve_level(root, info):
-        return root.level
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
 
     @staticmethod
     def resolve_background_image(root, info, size=None, format=None):
@@ -663,6 +568,7 @@ class Category(_NamedAndDescribed, SaleorObjectType):
 class Collection(_NamedAndDescribed, SaleorObjectType):
     class Meta:
         model = m.Collection
+        fields = {"name": "name", "slug": "slug"}
 
     @staticmethod
     def resolve_channel(root, info):
@@ -687,109 +593,3 @@ class Collection(_NamedAndDescribed, SaleorObjectType):
     @staticmethod
     def resolve_channel_listings(root, info):
         return None
-
-
-_INPUT_TYPES = {
-    "dropdown": "DROPDOWN", "multiselect": "MULTISELECT", "numeric": "NUMERIC", "boolean": "BOOLEAN",
-    "plain-text": "PLAIN_TEXT",
-}
-
-
-class Attribute(SaleorObjectType):
-    class Meta:
-        model = m.Attribute
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_input_type(root, info):
-        return _INPUT_TYPES.get(root.input_type, "DROPDOWN")
-
-    @staticmethod
-    def resolve_type(root, info):
-        return "PRODUCT_TYPE"
-
-    @staticmethod
-    def resolve_unit(root, info):
-        return None
-
-    @staticmethod
-    def resolve_visible_in_storefront(root, info):
-        return root.visible_in_storefront
-
-    @staticmethod
-    def resolve_filterable_in_storefront(root, info):
-        return root.filterable_in_storefront
-
-    @staticmethod
-    def resolve_storefront_search_position(root, info):
-        return root.sort_order
-
-    @staticmethod
-    def resolve_with_choices(root, info):
-        return root.input_type in ("dropdown", "multiselect")
-
-    @staticmethod
-    def resolve_choices(root, info, **kwargs):
-        from ..core.connection import paginate
-
-        return loader(info, dl.AttributeValuesByAttributeIdLoader).load(root.pk).then(
-            lambda values: paginate(values, name="choices", **kwargs))
-
-    @staticmethod
-    def resolve_product_types(root, info, **kwargs):
-        from ..core.connection import paginate
-
-        return paginate(root.product_types.all().order_by("slug"), name="productTypes", **kwargs)
-
-    @staticmethod
-    def resolve_product_variant_types(root, info, **kwargs):
-        from ..core.connection import paginate
-
-        return paginate([], name="productVariantTypes", **kwargs)
-
-    @staticmethod
-    def resolve_translation(root, info, language_code):
-        if not (is_english(language_code) and root.name_en):
-            return None
-        return {"__typename": "AttributeTranslation", "id": root.pk, "name": root.name_en,
-                "language": language_display(language_code)}
-
-
-class AttributeValue(SaleorObjectType):
-    class Meta:
-        model = m.AttributeValue
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_value(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_plain_text(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_input_type(root, info):
-        return loader(info, dl.AttributeByIdLoader).load(root.attribute_id).then(
-            lambda attribute: _INPUT_TYPES.get(attribute.input_type, "DROPDOWN"))
-
-    @staticmethod
-    def resolve_translation(root, info, language_code):
-        if not (is_english(language_code) and root.name_en):
-            return None
-        return {"__typename": "AttributeValueTranslation", "id": root.pk, "name": root.name_en,
-                "language": language_display(language_code)}
