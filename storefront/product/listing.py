@@ -27,10 +27,10 @@ from .models import (Category, Product, ProductMedia, ProductMediaThumbnail, Pro
                      ProductVariantChannelListing)
 from .selectors import category_by_slug, products_filter, products_visible, thumbnail_url, with_listing_price
 
-# The joins a card reads (the API's cooperative and category of a listed product included); the
-# product page adds the origin province.
-CARD_JOINS = ("cooperative__province", "cooperative__commune", "category", "product_type")
-PAGE_JOINS = CARD_JOINS + ("origin_province",)
+# The joins a card reads (the API's cooperative, with its address, and category of a listed product
+# included); the product page adds what it shows of the type (combo) and the origin province.
+CARD_JOINS = ("cooperative__province", "cooperative__commune", "category")
+PAGE_JOINS = CARD_JOINS + ("product_type", "origin_province")
 
 
 def _shopper_cached(actor, namespace: str, parts, compute):

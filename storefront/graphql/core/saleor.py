@@ -142,7 +142,6 @@ def _dict_or_empty_resolver(graphql_name: str, ref: str):
             raise ValueError(f"{info.parent_type.name}.{graphql_name} has no value")
         return empty
 
-    resolve.reads_no_info = True  # only the parent: the executor may share one info per field
     return resolve
 
 
@@ -157,7 +156,6 @@ def _attribute_resolver(attribute: str):
     def resolve(root, info, **kwargs):
         return getattr(root, attribute)
 
-    resolve.reads_no_info = True  # only the parent: the executor may share one info per field
     return resolve
 
 
@@ -170,7 +168,6 @@ def _empty_resolver(type_name: str, field_name: str, ref: str):
     def resolve(root, info, **kwargs):
         return empty
 
-    resolve.reads_no_info = True
     return resolve
 
 

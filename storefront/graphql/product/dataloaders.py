@@ -125,8 +125,7 @@ def prime_product_cards(context, cards, *, channel) -> None:
         ProductByIdLoader, VariantsByProductIdLoader, MediaByProductIdLoader))
     thumbnails_of = loader(context, ThumbnailsByMediaIdLoader)
     listing_of = loader(context, VariantChannelListingByVariantIdAndChannelIdLoader)
-    categories, cooperatives, product_types = (loader(context, cls) for cls in (
-        CategoryByIdLoader, CooperativeByIdLoader, ProductTypeByIdLoader))
+    categories, cooperatives = loader(context, CategoryByIdLoader), loader(context, CooperativeByIdLoader)
     for card in cards:
         product = card.product
         products.prime(product.pk, product)
@@ -141,4 +140,3 @@ def prime_product_cards(context, cards, *, channel) -> None:
         if product.category_id is not None:
             categories.prime(product.category_id, product.category)
         cooperatives.prime(product.cooperative_id, product.cooperative)
-        product_types.prime(product.product_type_id, product.product_type)
