@@ -15,7 +15,7 @@ from storefront.graphql.tools.print_schema import SCHEMA_FILE, printed_schema
 
 SALEOR = json.loads(SIGNATURES_PATH.read_text(encoding="utf-8"))["types"]
 OURS = schema.graphql_schema
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "saleor-schema.graphql"
+REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "data" / "saleor-schema.graphql"
 
 # The types a storefront reads: each must carry every field Saleor lets a shopper read.
 STOREFRONT_TYPES = [
