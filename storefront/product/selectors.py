@@ -286,16 +286,6 @@ def product_search(*, channel, query: str, actor=None) -> QuerySet[Product]:
     return products_filter(channel=channel, query=query, actor=actor)
 
 
-def product_by_slug(*, slug: str, channel, actor=None) -> Product | None:
-    return (
-        with_listing_data(products_visible(channel=channel, actor=actor), channel=channel)
-        .select_related("cooperative__commune")  # the seller's address on the product page
-        .prefetch_related("collections", "attributes__attribute", "certifications")
-        .filter(slug=slug)
-        .first()
-    )
-
-
 def variant_prices(*, variant_ids: Iterable[int], channel) -> dict[int, VariantPrice]:
     """Price per variant id in `channel` (one query); variants without a price are absent."""
     rows = ProductVariantChannelListing.objects.filter(variant_id__in=list(variant_ids), channel=channel)
