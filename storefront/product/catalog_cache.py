@@ -117,13 +117,18 @@ def is_shopper_view(actor) -> bool:
 
 @functools.cache
 def _schema() -> str:
-    """A digest of the catalog models' fields: cached values hold pickled model instances, which a
-    release that adds or drops a field must not read back (old and new code share Redis during a
-    rolling deploy)."""
+    """A digest of the catalog models' fields and of the read model's cached classes: cached values
+    hold pickled instances of both, which a release that adds or drops a field must not read back
+    (old and new code share Redis during a rolling deploy)."""
+    import dataclasses
+
     from django.apps import apps
+
+    from . import listing
 
     fields = sorted((model._meta.label, tuple(f.attname for f in model._meta.concrete_fields))
                     for app in CATALOG_APPS for model in apps.get_app_config(app).get_models())
+    fields += [(cls.__qualname__, tuple(f.name for f in dataclasses.fields(cls))) for cls in listing.CACHED_CLASSES]
     return hashlib.blake2b(repr(fields).encode(), digest_size=6).hexdigest()
 
 

@@ -230,3 +230,7 @@ def category_page(slug: str) -> CategoryPage | None:
         return CategoryPage(category=node, subcategories=list(node.children.all())) if node else None
 
     return cached("category-page", slug, load)
+
+
+# Cached (pickled) by this module: their fields are part of the cache keys' schema digest.
+CACHED_CLASSES = (ProductCard, ProductPage, CategoryPage)
