@@ -304,12 +304,12 @@ class OrderLine(SaleorObjectType):
         if not root.variant_id:
             return None
         from ..product import dataloaders as pdl
-        from ..product.types import THUMBNAIL_DEFAULT_SIZE, media_url
+        from ..product.types import THUMBNAIL_DEFAULT_SIZE, media_url, then
         from ..core.values import image
 
         def first(media):
-            return image(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format),
-                         media[0].alt or root.product_name) if media else None
+            return then(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format),
+                        lambda url: image(url, media[0].alt or root.product_name)) if media else None
 
         return loader(info, pdl.ProductVariantByIdLoader).load(root.variant_id).then(
             lambda variant: loader(info, pdl.MediaByProductIdLoader).load(variant.product_id).then(first)

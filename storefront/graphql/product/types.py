@@ -36,7 +36,8 @@ def _translation(type_name: str, obj, language_code, **fields) -> dict | None:
 
 
 def media_url(info, media: m.ProductMedia, size=None, format=None):
-    """The media's absolute URL at `size` px in `format` (its thumbnails batched), or the original."""
+    """The media's absolute URL at `size` px in `format`, or the original: the URL, or a promise of
+    it while the media's thumbnails are being loaded (batched)."""
     fmt = str(enum_value(format) or "ORIGINAL").upper()
     if fmt == "ORIGINAL" or not size:
         return absolute_url(info, media.image.url if media.image else media.external_url)
@@ -173,7 +174,8 @@ class Product(SaleorObjectType):
         def first(media):
             if not media:
                 return None
-            return image(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format), media[0].alt or root.name)
+            return then(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format),
+                        lambda url: image(url, media[0].alt or root.name))
 
         return then(product_media(info, root), first)
 
@@ -460,7 +462,7 @@ class ProductMedia(SaleorObjectType):
 
     @staticmethod
     def resolve_url(root, info, size=None, format=None):
-        return media_url(info, root, size, format) or ""
+        return then(media_url(info, root, size, format), lambda url: url or "")
 
     @staticmethod
     def resolve_product_id(root, info):
