@@ -216,6 +216,9 @@ GRAPHENE = {
     "SCHEMA": "storefront.graphql.api.schema",
     "RELAY_CONNECTION_MAX_LIMIT": 100,
 }
+# The API's trimmed execution context (storefront/graphql/core/execution.py; bench/RESULTS.md has
+# its measured worth); off: graphql-core-promise's own. On, start-up checks the graphql-core release.
+GRAPHQL_FAST_EXECUTION = env_bool("GRAPHQL_FAST_EXECUTION", True)
 JWT_ACCESS_TTL_SECONDS = int(os.environ.get("JWT_ACCESS_TTL_SECONDS", 300))
 JWT_REFRESH_TTL_SECONDS = int(os.environ.get("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600))
 

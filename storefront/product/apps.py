@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.core import signals as request_signals
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -7,7 +8,11 @@ class ProductConfig(AppConfig):
     label = "product"
 
     def ready(self):
+        from . import catalog_cache
         from .catalog_cache import CATALOG_APPS, catalog_changed
+
+        request_signals.request_started.connect(catalog_cache.request_started, dispatch_uid="catalog-version-pin")
+        request_signals.request_finished.connect(catalog_cache.request_finished, dispatch_uid="catalog-version-unpin")
 
         # Every model of the catalog's apps (product, cooperative, channel), their many-to-many
         # tables included, so a model added later is covered without a line here. Connected per

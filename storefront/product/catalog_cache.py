@@ -18,9 +18,15 @@ deleting any key: old entries are simply never asked for again and expire.
 * Stock is never cached here: availability is read live, so orders do not invalidate listings.
 * Only a shopper's view is cached: staff see unpublished products of their own, callers skip the cache
   for them (`is_shopper_view`).
+* One request reads one catalog version: the version is read once, at the request's first cached read,
+  and kept until the request ends (`request_started`/`request_finished`, connected in
+  `apps.ProductConfig.ready`), so a page or an API answer is never assembled from two catalogs. A
+  bump inside the request (the request wrote to the catalog) drops the kept version, so the
+  writer's next read is fresh.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import time
@@ -40,7 +46,36 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+class _Pin:
+    """The catalog version one request reads (None: not read yet, or dropped by a bump)."""
+    __slots__ = ("version",)
+
+    def __init__(self):
+        self.version = None
+
+
+_request_pin: contextvars.ContextVar[_Pin | None] = contextvars.ContextVar("catalog_version_pin", default=None)
+
+
+def request_started(sender=None, **kwargs) -> None:
+    _request_pin.set(_Pin())
+
+
+def request_finished(sender=None, **kwargs) -> None:
+    _request_pin.set(None)
+
+
 def catalog_version() -> int:
+    """The current catalog version; inside a request, the one the request first read."""
+    pin = _request_pin.get()
+    if pin is None:
+        return _read_version()
+    if pin.version is None:
+        pin.version = _read_version()
+    return pin.version
+
+
+def _read_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # Started from the clock, not 1: after the key is lost (a flushed cache), restarting at 1
@@ -51,6 +86,9 @@ def catalog_version() -> int:
 
 
 def _advance() -> None:
+    pin = _request_pin.get()
+    if pin is not None:
+        pin.version = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key was evicted or never set
@@ -79,13 +117,18 @@ def is_shopper_view(actor) -> bool:
 
 @functools.cache
 def _schema() -> str:
-    """A digest of the catalog models' fields: cached values hold pickled model instances, which a
-    release that adds or drops a field must not read back (old and new code share Redis during a
-    rolling deploy)."""
+    """A digest of the catalog models' fields and of the read model's cached classes: cached values
+    hold pickled instances of both, which a release that adds or drops a field must not read back
+    (old and new code share Redis during a rolling deploy)."""
+    import dataclasses
+
     from django.apps import apps
+
+    from . import listing
 
     fields = sorted((model._meta.label, tuple(f.attname for f in model._meta.concrete_fields))
                     for app in CATALOG_APPS for model in apps.get_app_config(app).get_models())
+    fields += [(cls.__qualname__, tuple(f.name for f in dataclasses.fields(cls))) for cls in listing.CACHED_CLASSES]
     return hashlib.blake2b(repr(fields).encode(), digest_size=6).hexdigest()
 
 

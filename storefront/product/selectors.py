@@ -34,6 +34,7 @@ SORT_FIELDS = {
     "-price": (F("price_amount").desc(nulls_last=True), "name", "pk"),
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
+    "slug": ("slug",),  # Product's own order (unique, indexed): the API's order when none is asked for
 }
 
 
@@ -154,6 +155,13 @@ def _in_stock_condition() -> Q:
     )
 
 
+def with_listing_price(queryset: QuerySet[Product], *, channel) -> QuerySet[Product]:
+    """`price_amount` on each product: the cheapest variant's price in `channel` (VND), the listing's
+    denormalised price read through a join (a subquery per row made sorting slow)."""
+    return _with_channel_listing(queryset, channel=channel).annotate(
+        price_amount=F(f"{CHANNEL_LISTING}__discounted_price_amount"))
+
+
 def with_listing_data(queryset: QuerySet[Product], *, channel) -> QuerySet[Product]:
     """Joins and prefetches a product card needs, and `price_amount` (cheapest variant, VND, the
     listing's denormalised price read through the join: a subquery per row made sorting slow)."""
@@ -162,12 +170,19 @@ def with_listing_data(queryset: QuerySet[Product], *, channel) -> QuerySet[Produ
         Prefetch("channel_listings", queryset=ProductVariantChannelListing.objects.filter(channel=channel))
     )
     return (
-        _with_channel_listing(queryset, channel=channel)
+        with_listing_price(queryset, channel=channel)
         .select_related("cooperative", "cooperative__province", "category", "product_type",
                         "origin_province")
         .prefetch_related(Prefetch("media", queryset=media), Prefetch("variants", queryset=variants))
-        .annotate(price_amount=F(f"{CHANNEL_LISTING}__discounted_price_amount"))
     )
+
+
+def listing_search(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
+    """`queryset` narrowed to the products matching a shopper's search text: accent-free, every
+    folded word must occur in `search_text` (the listing's one text-search step)."""
+    for term in search_terms(query):
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
 
 
 def products_filter(
@@ -185,29 +200,37 @@ def products_filter(
     cooperative: Cooperative | None = None,
     in_stock: bool | None = None,
     sort: str | None = None,
+    ids: Iterable[int] | None = None,
+    slugs: Iterable[str] | None = None,
+    names: Iterable[str] | None = None,
+    category_ids: Iterable[int] | None = None,
+    collection_ids: Iterable[int] | None = None,
+    product_type=None,
+    product_type_ids: Iterable[int] | None = None,
+    has_category: bool | None = None,
 ) -> QuerySet[Product]:
     """The storefront's product list: visible products of `channel` narrowed by every filter given.
 
     `query` is matched accent-free (every folded word must occur in `search_text`); with a query
     and no explicit `sort`, names containing the query as typed (accents included) come first.
-    `standards` match any of the given names; `province` is a Province or its code.
+    `standards` match any of the given names; `province` is a Province or its code. `ids`, `slugs`,
+    `names`, `category_ids` (each with its subtree), `collection_ids` and `product_type_ids` keep the
+    products matching any of the values given (Saleor's list filters).
     """
     queryset = _products_visible_joined(channel=channel, actor=actor, in_listings=True)
-    terms = search_terms(query)
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
+    queryset = listing_search(queryset, query)
     if category is not None:
         queryset = queryset.filter(category_id__in=category_descendant_ids(category))
     if collection is not None:
         queryset = queryset.filter(collection_products__collection=collection)
     if standards:
-        slugs = [standard_slug(parse_standard(s)[0] or s) for s in standards]
+        standard_slugs = [standard_slug(parse_standard(s)[0] or s) for s in standards]
         queryset = queryset.filter(
             Exists(
                 Product.attributes.through.objects.filter(
                     product_id=OuterRef("pk"),
                     attributevalue__attribute__slug=STANDARD_ATTRIBUTE,
-                    attributevalue__slug__in=slugs,
+                    attributevalue__slug__in=standard_slugs,
                 )
             )
         )
@@ -219,6 +242,25 @@ def products_filter(
         queryset = queryset.filter(cooperative=cooperative)
     if in_stock is not None:
         queryset = queryset.filter(_in_stock_condition() if in_stock else ~_in_stock_condition())
+    if ids:
+        queryset = queryset.filter(pk__in=list(ids))
+    if slugs:
+        queryset = queryset.filter(slug__in=list(slugs))
+    if names:
+        queryset = queryset.filter(name__in=list(names))
+    if category_ids:
+        subtree = set()
+        for node in Category.objects.filter(pk__in=list(category_ids)):
+            subtree.update(category_descendant_ids(node))
+        queryset = queryset.filter(category_id__in=subtree)
+    if collection_ids:
+        queryset = queryset.filter(collection_products__collection_id__in=list(collection_ids)).distinct()
+    if product_type is not None:
+        queryset = queryset.filter(product_type=product_type)
+    if product_type_ids:
+        queryset = queryset.filter(product_type_id__in=list(product_type_ids))
+    if has_category is not None:
+        queryset = queryset.filter(category__isnull=not has_category)
     queryset = with_listing_data(queryset, channel=channel)
     if price_min is not None:
         queryset = queryset.filter(price_amount__gte=int(price_min))
@@ -226,7 +268,7 @@ def products_filter(
         queryset = queryset.filter(price_amount__lte=int(price_max))
     if sort in SORT_FIELDS:
         return queryset.order_by(*SORT_FIELDS[sort])
-    if terms:
+    if search_terms(query):
         exact = (query or "").strip()
         return queryset.annotate(
             search_rank=Case(
@@ -242,16 +284,6 @@ def products_filter(
 def product_search(*, channel, query: str, actor=None) -> QuerySet[Product]:
     """Accent-free search (`gao st25` finds `Gạo ST25`), exact-accent name matches first."""
     return products_filter(channel=channel, query=query, actor=actor)
-
-
-def product_by_slug(*, slug: str, channel, actor=None) -> Product | None:
-    return (
-        with_listing_data(products_visible(channel=channel, actor=actor), channel=channel)
-        .select_related("cooperative__commune")  # the seller's address on the product page
-        .prefetch_related("collections", "attributes__attribute", "certifications")
-        .filter(slug=slug)
-        .first()
-    )
 
 
 def variant_prices(*, variant_ids: Iterable[int], channel) -> dict[int, VariantPrice]:
@@ -274,10 +306,13 @@ def combo_components(*, variant_ids: Iterable[int]) -> dict[int, list[ComboCompo
     return result
 
 
-def thumbnail_url(*, media: ProductMedia, size: int, format: str = "WEBP") -> str:
+def thumbnail_url(*, media: ProductMedia, size: int, format: str = "WEBP", thumbnails=None) -> str:
     """URL of the smallest generated thumbnail at least `size` px on its longer side; the original
-    when none is that large (or none is made yet). Uses prefetched `thumbnails` when present."""
-    fitting = [t for t in media.thumbnails.all() if t.format == format.upper() and t.size >= size]
+    when none is that large (or none is made yet). `thumbnails`: the media's, when the caller has
+    them (else read through `media.thumbnails`)."""
+    if thumbnails is None:
+        thumbnails = media.thumbnails.all()
+    fitting = [t for t in thumbnails if t.format == format.upper() and t.size >= size]
     if fitting:
         return min(fitting, key=lambda t: t.size).image.url
     return media.image.url if media.image else media.external_url

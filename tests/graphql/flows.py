@@ -28,3 +28,8 @@ def ready_checkout(gql, variant, shipping_method, quantity=2):
         "ShippingMethod", shipping_method.pk)})["checkoutDeliveryMethodUpdate"]["errors"] == []
     assert gql.execute(CONSENT, {"id": cid})["checkoutPrivacyConsentUpdate"]["errors"] == []
     return cid
+
+
+def assert_permission_denied(body, field):
+    assert body["data"][field] is None
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"

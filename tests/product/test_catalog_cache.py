@@ -112,3 +112,31 @@ def test_many_to_many_changes_bump_it(product):
     bump_catalog_version()
     assert _changes(lambda: product.attributes.add(value))
     assert _changes(lambda: product.attributes.remove(value))
+
+
+def test_a_request_reads_one_catalog_version(product):
+    from django.core.cache import cache
+
+    from storefront.product import catalog_cache
+
+    catalog_cache.request_started()
+    try:
+        version = catalog_version()
+        cache.incr(catalog_cache.VERSION_KEY)  # another process writes to the catalog meanwhile
+        assert catalog_version() == version  # this request goes on reading the catalog it started with
+        product.save()  # this request writes: its own next read must see it
+        assert catalog_version() > version + 1
+    finally:
+        catalog_cache.request_finished()
+    assert catalog_version() == cache.get(catalog_cache.VERSION_KEY)  # outside a request: the current one
+
+
+def test_the_test_client_pins_a_version_per_request(client, product, monkeypatch):
+    from storefront.product import catalog_cache
+
+    reads = []
+    real = catalog_cache._read_version
+    monkeypatch.setattr(catalog_cache, "_read_version", lambda: reads.append(1) or real())
+    bump_catalog_version()  # nothing cached: the page makes many cached reads
+    assert client.get(f"/san-pham/{product.slug}/").status_code == 200
+    assert len(reads) == 1

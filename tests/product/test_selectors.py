@@ -2,7 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from storefront.product.selectors import (category_descendant_ids, product_by_slug, product_search,
+from storefront.product.listing import product_page
+from storefront.product.selectors import (category_descendant_ids, product_search,
                                           products_filter, products_visible, variant_prices)
 from storefront.product.services import product_channel_listing_update, product_update, variant_channel_listing_update
 from tests.factories import make_product
@@ -45,8 +46,9 @@ def test_only_published_products_of_approved_cooperatives_are_visible(coop, othe
     assert hidden in set(products_visible(channel=channel, actor=coop_staff))  # their own
     assert suspended_product not in set(products_visible(channel=channel, actor=coop_staff))
     assert {hidden, suspended_product} <= set(products_visible(channel=channel, actor=program_staff))
-    assert product_by_slug(slug=hidden.slug, channel=channel) is None
-    assert product_by_slug(slug=shown.slug, channel=channel) == shown
+    assert product_page(slug=hidden.slug, channel=channel, actor=None) is None
+    assert product_page(slug=shown.slug, channel=channel, actor=None).product == shown
+    assert product_page(slug=hidden.slug, channel=channel, actor=coop_staff).product == hidden
 
 
 def test_filters_price_category_province_stock_and_sort(coop, other_coop, channel):

@@ -15,30 +15,12 @@ from . import dataloaders as dl
 class User(SaleorObjectType):
     class Meta:
         model = m.User
-
-    @staticmethod
-    def resolve_email(root, info):
-        return root.email
-
-    @staticmethod
-    def resolve_first_name(root, info):
-        return root.first_name
-
-    @staticmethod
-    def resolve_last_name(root, info):
-        return root.last_name
-
-    @staticmethod
-    def resolve_is_staff(root, info):
-        return root.is_staff
-
-    @staticmethod
-    def resolve_is_active(root, info):
-        return root.is_active
-
-    @staticmethod
-    def resolve_is_confirmed(root, info):
-        return root.is_confirmed
+        fields = {"email": "email", "firstName": "first_name", "lastName": "last_name", "isStaff": "is_staff",
+            "isActive": "is_active", "isConfirmed": "is_confirmed", "dateJoined": "date_joined",
+            "updatedAt": "updated_at", "lastLogin": "last_login"}
+        unsupported = ("assignedAttribute", "assignedAttributes", "checkout", "giftCards", "userPermissions",
+            "permissionGroups", "editableGroups", "accessibleChannels", "avatar", "events", "storedPaymentSources",
+            "externalReference", "customerType", "storedPaymentMethods")
 
     @staticmethod
     def resolve_restricted_access_to_channels(root, info):
@@ -47,18 +29,6 @@ class User(SaleorObjectType):
     @staticmethod
     def resolve_language_code(root, info):
         return (root.language_code or "vi").upper()
-
-    @staticmethod
-    def resolve_date_joined(root, info):
-        return root.date_joined
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
-
-    @staticmethod
-    def resolve_last_login(root, info):
-        return root.last_login
 
     @staticmethod
     def resolve_note(root, info):
@@ -122,46 +92,13 @@ class User(SaleorObjectType):
 class Address(SaleorObjectType):
     class Meta:
         model = m.Address
-
-    @staticmethod
-    def resolve_first_name(root, info):
-        return root.first_name
-
-    @staticmethod
-    def resolve_last_name(root, info):
-        return root.last_name
-
-    @staticmethod
-    def resolve_company_name(root, info):
-        return root.company_name
-
-    @staticmethod
-    def resolve_street_address1(root, info):
-        return root.street_address_1
-
-    @staticmethod
-    def resolve_street_address2(root, info):
-        return root.street_address_2
-
-    @staticmethod
-    def resolve_city(root, info):
-        return root.city
-
-    @staticmethod
-    def resolve_city_area(root, info):
-        return root.city_area
-
-    @staticmethod
-    def resolve_postal_code(root, info):
-        return root.postal_code
+        fields = {"firstName": "first_name", "lastName": "last_name", "companyName": "company_name",
+            "streetAddress1": "street_address_1", "streetAddress2": "street_address_2", "city": "city",
+            "cityArea": "city_area", "postalCode": "postal_code", "countryArea": "country_area"}
 
     @staticmethod
     def resolve_country(root, info):
         return country_display(root.country or "VN")
-
-    @staticmethod
-    def resolve_country_area(root, info):
-        return root.country_area
 
     @staticmethod
     def resolve_phone(root, info):

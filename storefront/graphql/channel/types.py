@@ -12,22 +12,8 @@ from ..core.values import country_display
 class Channel(SaleorObjectType):
     class Meta:
         model = m.Channel
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_is_active(root, info):
-        return root.is_active
-
-    @staticmethod
-    def resolve_currency_code(root, info):
-        return root.currency_code
+        fields = {"slug": "slug", "name": "name", "isActive": "is_active", "currencyCode": "currency_code"}
+        unsupported = ("availableShippingMethodsPerCountry",)
 
     @staticmethod
     def resolve_has_orders(root, info):

@@ -57,6 +57,11 @@ def _line_problems(checkout):
 class Checkout(SaleorObjectType):
     class Meta:
         model = m.Checkout
+        fields = {"token": "token", "created": "created_at", "user": "user", "channel": "channel",
+            "billingAddress": "billing_address", "shippingAddress": "shipping_address",
+            "customerNote": "customer_note", "note": "customer_note"}
+        unsupported = ("discount", "discountName", "translatedDiscountName", "voucher", "voucherCode",
+            "availableCollectionPoints", "giftCards", "stockReservationExpires", "storedPaymentMethods")
 
     @staticmethod
     def resolve_id(root, info):
@@ -64,42 +69,10 @@ class Checkout(SaleorObjectType):
         return root.token
 
     @staticmethod
-    def resolve_token(root, info):
-        return root.token
-
-    @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
-
-    @staticmethod
     def resolve_updated_at(root, info):
         return root.last_change
 
     resolve_last_change = resolve_updated_at
-
-    @staticmethod
-    def resolve_user(root, info):
-        return root.user
-
-    @staticmethod
-    def resolve_channel(root, info):
-        return root.channel
-
-    @staticmethod
-    def resolve_billing_address(root, info):
-        return root.billing_address
-
-    @staticmethod
-    def resolve_shipping_address(root, info):
-        return root.shipping_address
-
-    @staticmethod
-    def resolve_customer_note(root, info):
-        return root.customer_note
-
-    @staticmethod
-    def resolve_note(root, info):
-        return root.customer_note
 
     @staticmethod
     def resolve_email(root, info):
@@ -192,6 +165,8 @@ class CheckoutLine(SaleorObjectType):
 
     class Meta:
         model = CheckoutLineTotal
+        fields = {"quantity": "quantity"}
+        unsupported = ("priorUnitPrice", "priorTotalPrice", "priceOverrideReason")
 
     @staticmethod
     def resolve_id(root, info):
@@ -202,10 +177,6 @@ class CheckoutLine(SaleorObjectType):
         from ..product.dataloaders import ProductVariantByIdLoader
 
         return loader(info, ProductVariantByIdLoader).load(root.line.variant_id)
-
-    @staticmethod
-    def resolve_quantity(root, info):
-        return root.quantity
 
     @staticmethod
     def resolve_unit_price(root, info):

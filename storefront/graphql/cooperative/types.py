@@ -6,10 +6,8 @@ import graphene
 from storefront.cooperative.models import Certification as CertificationModel
 from storefront.cooperative.models import Cooperative as CooperativeModel
 
-from ..core.dataloaders import loader
 from ..core.saleor import named, register
 from ..core.values import absolute_url, editorjs, image, is_english
-from .dataloaders import ProvinceByCodeLoader
 
 
 class CooperativeKindEnum(graphene.Enum):
@@ -72,16 +70,9 @@ class Cooperative(graphene.ObjectType):
 
     @staticmethod
     def resolve_province(root, info):
-        province = root._state.fields_cache.get("province")
-        if province is not None:
-            return province.full_name
-
-        def keep(province):  # the address resolver reads it too
-            root._state.fields_cache["province"] = province
-            return province.full_name
-
-        # Batched: product listings join the cooperative but not its province.
-        return loader(info, ProvinceByCodeLoader).load(root.province_id).then(keep)
+        # Every source of cooperatives joins the province (the selectors' profile, the catalog
+        # cards, CooperativeByIdLoader).
+        return root.province.full_name
 
     @staticmethod
     def resolve_commune(root, info):

@@ -42,10 +42,11 @@ def validate_connection_args(name: str, first=None, last=None, **_):
             )
 
 
-def paginate(items, *, name: str, first=None, last=None, after=None, before=None, on_page=None, **_):
-    """A Saleor `XCountableConnection` dict over a queryset or list.
+def paginate(items, *, name: str, first=None, last=None, after=None, before=None, nodes=None, **_):
+    """A Saleor `XCountableConnection` dict over a queryset or list (or anything with `count()` and
+    slices).
 
-    `on_page(list_of_nodes)` runs once on the fetched page, e.g. to prime DataLoaders.
+    `nodes(page_items)` turns the fetched page into its nodes, e.g. a page of ids into rows.
     """
     validate_connection_args(name, first=first, last=last)
     start = (_offset(after) + 1) if after is not None else 0
@@ -72,8 +73,8 @@ def paginate(items, *, name: str, first=None, last=None, after=None, before=None
         page = list(items[offset:stop]) if stop > offset else []
         has_previous = offset > start or (offset > 0 and after is None and offset > 0)
         has_next = end is not None and end < total()
-    if on_page and page:
-        on_page(page)
+    if nodes is not None and page:
+        page = nodes(page)
     edges = [{"node": node, "cursor": _cursor(offset + i)} for i, node in enumerate(page)]
     return {
         "pageInfo": {

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 
 from storefront.channel.models import Channel
+from storefront.product.catalog_cache import cached
 
 
 def actor(info):
@@ -15,7 +16,8 @@ def actor(info):
 def _channels(context) -> dict[str, Channel]:
     cache = getattr(context, "_htx_channels", None)
     if cache is None:
-        cache = {c.slug: c for c in Channel.objects.all()}
+        # Catalog data (a channel write bumps the catalog version): read once per catalog version.
+        cache = cached("channels", (), lambda: {c.slug: c for c in Channel.objects.all()})
         context._htx_channels = cache
     return cache
 

@@ -12,17 +12,37 @@ from promise.dataloader import DataLoader
 
 
 class BaseLoader(DataLoader):
+    """A DataLoader that also keeps the values it knows (primed or loaded), so `value_or_promise`
+    hands a resolver the value itself when it is at hand: a listing page's relations are primed
+    from the catalog read model, and a promise per field of every node costs more than the fields."""
     context_key: str | None = None
 
     def __init__(self, context):
         super().__init__()
         self.context = context
+        self.known: dict = {}
 
     def batch_load_fn(self, keys):
         try:
-            return Promise.resolve(self.batch_load(keys))
+            values = self.batch_load(keys)
         except Exception as exc:  # every waiting resolver gets the error, the batch keeps working
             return Promise.reject(exc)
+        self.known.update(zip(keys, values))
+        return Promise.resolve(values)
+
+    def prime(self, key, value):
+        self.known.setdefault(key, value)
+        return self
+
+    def load(self, key=None):
+        if key in self.known:
+            return Promise.resolve(self.known[key])
+        return super().load(key)
+
+    def value_or_promise(self, key):
+        """The value for `key` when known, else a promise of it (batched like `load`)."""
+        known = self.known
+        return known[key] if key in known else super().load(key)
 
     def batch_load(self, keys):
         raise NotImplementedError

@@ -9,19 +9,23 @@ null propagation) and trims the walk:
   else), a type check instead of `promise.is_thenable`'s duck typing;
 * what kind of output type a field has (non-null, list, leaf, abstract, object) is worked out
   once per type, not by a chain of `isinstance` checks per value;
-* fields without arguments skip argument coercion; non-null leaves are serialised in one step;
-* a resolver that only reads its parent (graphene's default attribute/key resolver, ours for
-  Saleor's dict-valued types, marked `reads_no_info`) gets one `ResolveInfo` per field of the
-  query rather than one per value: its `path` is that of the first value, which such a resolver
-  never reads (errors take their path from the executor, not from `info`).
+* fields without arguments skip argument coercion; non-null leaves are serialised in one step.
 
-tests/graphql cover the results and the errors (including the batching regression test).
+Every value gets its own `ResolveInfo` (its `path` is its own), as in graphql-core.
+
+It overrides `execute_field` and `complete_value` of graphql-core's ExecutionContext, whose
+internals change between minor releases: `check_versions()` (run when the view module loads, with
+the switch on) refuses any graphql-core or graphql-core-promise other than the ones it was written
+against. The switch is the `GRAPHQL_FAST_EXECUTION` setting (environment variable of that name,
+see `storefront/settings.py`); off, the view uses graphql-core-promise's own context.
+
+tests/graphql cover the results and the errors (including the batching regression test), with
+either context.
 """
 from __future__ import annotations
 
-from functools import partial
+from importlib.metadata import version
 
-from graphene.types.resolver import dict_or_attr_resolver
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
 from graphql.pyutils import Undefined
@@ -29,6 +33,21 @@ from graphql.execution.values import get_argument_values
 from graphql.type import is_abstract_type, is_leaf_type, is_list_type, is_non_null_type, is_object_type
 from graphql_core_promise import PromiseExecutionContext
 from promise import Promise
+
+# The releases whose ExecutionContext internals this module was written against and tested with.
+WRITTEN_FOR = {"graphql-core": "3.2.", "graphql-core-promise": "3.2.3"}
+
+
+def check_versions() -> None:
+    """Raise if the installed graphql-core or graphql-core-promise is not the release this
+    context overrides (a silent mismatch would execute queries with another release's internals)."""
+    for package, prefix in WRITTEN_FOR.items():
+        installed = version(package)
+        if not installed.startswith(prefix):
+            raise RuntimeError(f"FastPromiseExecutionContext overrides {package} {prefix}* internals, but "
+                               f"{package} {installed} is installed: check storefront/graphql/core/execution.py "
+                               "against it, or set GRAPHQL_FAST_EXECUTION=false")
+
 
 _NON_NULL, _LIST, _LEAF, _ABSTRACT, _OBJECT = range(5)
 _kinds: dict = {}
@@ -57,23 +76,10 @@ def _is_promise(value) -> bool:
     return isinstance(value, Promise)
 
 
-_info_free: dict = {}
-
-
-def _reads_no_info(resolve_fn) -> bool:
-    free = _info_free.get(resolve_fn)
-    if free is None:
-        free = bool(getattr(resolve_fn, "reads_no_info", False)) or (
-            isinstance(resolve_fn, partial) and resolve_fn.func is dict_or_attr_resolver)
-        _info_free[resolve_fn] = free
-    return free
-
-
 class FastPromiseExecutionContext(PromiseExecutionContext):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_awaitable = self.is_promise = _is_promise
-        self._shared_infos: dict = {}
 
     def execute_field(self, parent_type, source, field_nodes, path):
         field_def = get_field_def(self.schema, parent_type, field_nodes[0])
@@ -83,13 +89,7 @@ class FastPromiseExecutionContext(PromiseExecutionContext):
         resolve_fn = field_def.resolve or self.field_resolver
         if self.middleware_manager:
             resolve_fn = self.middleware_manager.get_field_resolver(resolve_fn)
-        if _reads_no_info(resolve_fn):
-            key = (parent_type, id(field_nodes[0]))
-            info = self._shared_infos.get(key)
-            if info is None:
-                info = self._shared_infos[key] = self.build_resolve_info(field_def, field_nodes, parent_type, path)
-        else:
-            info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
+        info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
         try:
             if field_def.args:
                 result = resolve_fn(source, info, **get_argument_values(field_def, field_nodes[0],

@@ -5,10 +5,12 @@ fields, argument and result types. The extract (`saleor_signatures.json`, made b
 `storefront.graphql.tools.extract_saleor_signatures`) is the single source of those signatures:
 
 * `SaleorObjectType` subclasses (the types we serve from our models) get every Saleor field of
-  their type declared from the extract; the class supplies `resolve_<field>` methods. A field
-  without a resolver answers Saleor's empty value (null, [], false, 0, "") — the meaning the issue
-  asks for fields that mean nothing here — and `unresolved_required_fields()` lists required
-  object fields lacking a resolver so a test can insist there are none.
+  their type declared from the extract. Each field must be answered one of three ways, or the
+  class fails to build (a field nobody mapped would otherwise answer null to every client):
+  a `resolve_<field>` method; `Meta.fields`, `{"saleorField": "model_attribute"}`, for a field that
+  is a model attribute as it is; or `Meta.unsupported`, the fields that mean nothing here (a
+  feature we do not have), which answer Saleor's empty value (null, [], false, 0, ""). The
+  metadata fields of `ObjectWithMetadata` are unsupported on every type (we keep no metadata).
 * Types we only ever fill from plain dicts (Money, PageInfo, connections, mutation payloads,
   translations …), enums, inputs, unions and interfaces are built on demand by `named()`; their
   fields read the dict by GraphQL name.
@@ -39,7 +41,10 @@ def signatures() -> dict[str, dict]:
 _registry: dict[str, type] = {}
 _model_types: dict[type, type] = {}
 _generated: set[str] = set()
-_unresolved_required: dict[str, list[str]] = {}
+
+# ObjectWithMetadata's fields: we keep no metadata, so they answer empty wherever Saleor has them.
+METADATA_FIELDS = frozenset({"privateMetadata", "privateMetafield", "privateMetafields", "metadata", "metafield",
+                             "metafields"})
 
 BUILTIN_SCALARS = {
     "String": graphene.String, "Int": graphene.Int, "Float": graphene.Float,
@@ -137,7 +142,6 @@ def _dict_or_empty_resolver(graphql_name: str, ref: str):
             raise ValueError(f"{info.parent_type.name}.{graphql_name} has no value")
         return empty
 
-    resolve.reads_no_info = True  # only the parent: the executor may share one info per field
     return resolve
 
 
@@ -148,19 +152,57 @@ def saleor_field(type_name: str, field_name: str, *, resolver=None, sig: dict | 
                           deprecation_reason="Deprecated in Saleor." if sig.get("deprecated") else None)
 
 
-def _fields_from_signature(name: str, sig: dict, cls=None, skip=()) -> dict[str, graphene.Field]:
-    fields = {}
+def _attribute_resolver(attribute: str):
+    def resolve(root, info, **kwargs):
+        return getattr(root, attribute)
+
+    return resolve
+
+
+def _empty_resolver(type_name: str, field_name: str, ref: str):
+    empty = empty_value(ref)
+    if empty is _NO_EMPTY:
+        raise TypeError(f"{type_name}.{field_name} is {ref}: it has no empty value to answer, so it cannot be "
+                        "unsupported; write resolve_<field> or map it in Meta.fields")
+
+    def resolve(root, info, **kwargs):
+        return empty
+
+    return resolve
+
+
+def _fields_from_signature(name: str, sig: dict, cls=None, skip=(), mapped=None, unsupported=()) -> dict:
+    """Graphene fields for Saleor's fields of type `name`. For a hand-written class (`cls`), every
+    field is resolved by a `resolve_<field>` method, an attribute named in `mapped`, or declared
+    `unsupported` (Saleor's empty answer); anything else is an error, raised here, at build time."""
+    fields, unmapped = {}, []
+    mapped = mapped or {}
+    for field_name in list(mapped) + list(unsupported):
+        if field_name not in sig["fields"]:
+            raise TypeError(f"{name}.{field_name} is in Meta.fields or Meta.unsupported but Saleor has no such field")
     for field_name, field_sig in sig["fields"].items():
         if field_name in skip:
             continue
         attr = to_snake_case(field_name)
-        if cls is not None and attr in cls.__dict__:
+        if cls is None:
+            resolver = _dict_or_empty_resolver(field_name, field_sig["type"])
+        elif attr in cls.__dict__:
             continue  # declared by hand on the class
-        has_resolver = cls is not None and hasattr(cls, f"resolve_{attr}")
-        resolver = None if has_resolver else _dict_or_empty_resolver(field_name, field_sig["type"])
-        if cls is not None and not has_resolver and empty_value(field_sig["type"]) is _NO_EMPTY:
-            _unresolved_required.setdefault(name, []).append(field_name)
+        elif hasattr(cls, f"resolve_{attr}"):
+            if field_name in mapped or field_name in unsupported:
+                raise TypeError(f"{name}.{field_name} has a resolver and is also in Meta.fields/unsupported")
+            resolver = None
+        elif field_name in mapped:
+            resolver = _attribute_resolver(mapped[field_name])
+        elif field_name in unsupported or field_name in METADATA_FIELDS:
+            resolver = _empty_resolver(name, field_name, field_sig["type"])
+        else:
+            unmapped.append(field_name)
+            continue
         fields[attr] = saleor_field(name, field_name, resolver=resolver, sig=field_sig)
+    if unmapped:
+        raise TypeError(f"{name}: Saleor's field(s) {', '.join(unmapped)} have no resolver. Write resolve_<field>, "
+                        "map a model attribute in Meta.fields, or list them in Meta.unsupported.")
     return fields
 
 
@@ -240,19 +282,22 @@ class SaleorObjectType(graphene.ObjectType):
     """An object type whose fields are Saleor's, resolved by the subclass's `resolve_*` methods.
 
     Meta: `name` (Saleor's type name, defaults to the class name), `model` (the Django model the
-    values are, so unions/interfaces can tell types apart), `only` (for root types: the subset of
-    Saleor's fields served; everything else uses all of Saleor's fields).
+    values are, so unions/interfaces can tell types apart), `fields` (`{"saleorField":
+    "model_attribute"}`: fields answered by the attribute as it is), `unsupported` (fields that mean
+    nothing here and answer Saleor's empty value). Every other Saleor field needs a `resolve_<field>`.
     """
 
     class Meta:
         abstract = True
 
     @classmethod
-    def __init_subclass_with_meta__(cls, name=None, model=None, interfaces=(), _meta=None, **options):
+    def __init_subclass_with_meta__(cls, name=None, model=None, fields=None, unsupported=(), interfaces=(),
+                                    _meta=None, **options):
         name = name or cls.__name__
         sig = signatures()[name]
         skip = ("id",) if "Node" in sig.get("interfaces", []) else ()
-        for attr, field in _fields_from_signature(name, sig, cls=cls, skip=skip).items():
+        built = _fields_from_signature(name, sig, cls=cls, skip=skip, mapped=fields, unsupported=unsupported)
+        for attr, field in built.items():
             setattr(cls, attr, field)
         if not _meta:
             _meta = SaleorObjectTypeOptions(cls)
@@ -260,11 +305,6 @@ class SaleorObjectType(graphene.ObjectType):
         interfaces = tuple(interfaces) + tuple(i for i in _interfaces(sig) if i not in interfaces)
         super().__init_subclass_with_meta__(name=name, interfaces=interfaces, _meta=_meta, **options)
         register(name, cls, model)
-
-
-def unresolved_required_fields() -> dict[str, list[str]]:
-    """Required (non-null object) Saleor fields of hand-written types that have no resolver."""
-    return {k: v for k, v in _unresolved_required.items() if k in _registry and k not in _generated}
 
 
 def generated_type_names() -> set[str]:

@@ -13,15 +13,17 @@ import logging
 from collections import OrderedDict
 from threading import Lock
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
+from graphql_core_promise import PromiseExecutionContext
 
 from .auth import TokenError, user_from_access_token
-from .execution import FastPromiseExecutionContext
+from .execution import FastPromiseExecutionContext, check_versions
 from .validation import validation_rules
 
 logger = logging.getLogger(__name__)
@@ -67,8 +69,15 @@ def _json_error(message: str, status: int, code: str | None = None) -> HttpRespo
     return HttpResponse(json.dumps({"errors": [error]}), status=status, content_type="application/json")
 
 
+def _execution_context_class():
+    if settings.GRAPHQL_FAST_EXECUTION:
+        check_versions()
+        return FastPromiseExecutionContext
+    return PromiseExecutionContext
+
+
 class SaleorGraphQLView(GraphQLView):
-    execution_context_class = FastPromiseExecutionContext
+    execution_context_class = _execution_context_class()
     validation_rules = validation_rules()
 
     def dispatch(self, request, *args, **kwargs):

@@ -15,14 +15,7 @@ def _children_of(items, parent_id):
 class Menu(SaleorObjectType):
     class Meta:
         model = m.Menu
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
+        fields = {"name": "name", "slug": "slug"}
 
     @staticmethod
     def resolve_items(root, info):
@@ -32,26 +25,9 @@ class Menu(SaleorObjectType):
 class MenuItem(SaleorObjectType):
     class Meta:
         model = m.MenuItem
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_menu(root, info):
-        return root.menu
-
-    @staticmethod
-    def resolve_parent(root, info):
-        return root.parent
-
-    @staticmethod
-    def resolve_category(root, info):
-        return root.category
-
-    @staticmethod
-    def resolve_collection(root, info):
-        return root.collection
+        fields = {"name": "name", "menu": "menu", "parent": "parent", "category": "category",
+            "collection": "collection"}
+        unsupported = ("page",)
 
     @staticmethod
     def resolve_url(root, info):

@@ -39,6 +39,14 @@ def _scoped_lines(info, order):
 class Order(SaleorObjectType):
     class Meta:
         model = m.Order
+        fields = {"created": "created_at", "updatedAt": "updated_at", "userEmail": "user_email",
+            "billingAddress": "billing_address", "shippingAddress": "shipping_address", "channel": "channel",
+            "number": "number", "customerNote": "customer_note", "languageCode": "language_code"}
+        unsupported = ("collectionPointName", "actions", "availableShippingMethods", "availableCollectionPoints",
+            "invoices", "original", "transactions", "shippingTaxClass", "shippingTaxClassName",
+            "shippingTaxClassMetadata", "shippingTaxClassPrivateMetadata", "voucher", "voucherCode", "giftCards",
+            "redirectUrl", "discount", "discountName", "translatedDiscountName", "discounts", "errors",
+            "externalReference", "grantedRefunds")
 
     vietqr_transfer = graphene.Field(lambda: named("VietQRTransfer"),
                                      description="Extension: how to pay by bank transfer, while awaiting one.")
@@ -48,14 +56,6 @@ class Order(SaleorObjectType):
         if seller_scope(info, root) is not None:
             return None
         return order_selectors.transfer_instructions(order=root)
-
-    @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
 
     @staticmethod
     def resolve_status(root, info):
@@ -70,20 +70,8 @@ class Order(SaleorObjectType):
         return root.user if seller_scope(info, root) is None else None
 
     @staticmethod
-    def resolve_user_email(root, info):
-        return root.user_email
-
-    @staticmethod
     def resolve_tracking_client_id(root, info):
         return ""
-
-    @staticmethod
-    def resolve_billing_address(root, info):
-        return root.billing_address
-
-    @staticmethod
-    def resolve_shipping_address(root, info):
-        return root.shipping_address
 
     @staticmethod
     def resolve_shipping_method_name(root, info):
@@ -100,10 +88,6 @@ class Order(SaleorObjectType):
         return []
 
     @staticmethod
-    def resolve_channel(root, info):
-        return root.channel
-
-    @staticmethod
     def resolve_lines(root, info):
         return _scoped_lines(info, root)
 
@@ -112,10 +96,6 @@ class Order(SaleorObjectType):
         scope = seller_scope(info, root)
         return loader(info, dl.FulfillmentsByOrderIdLoader).load(root.pk).then(
             lambda items: items if scope is None else [f for f in items if f.cooperative_id in scope])
-
-    @staticmethod
-    def resolve_number(root, info):
-        return root.number
 
     @staticmethod
     def resolve_origin(root, info):
@@ -184,10 +164,6 @@ class Order(SaleorObjectType):
         return str(root.token)
 
     @staticmethod
-    def resolve_customer_note(root, info):
-        return root.customer_note
-
-    @staticmethod
     def resolve_weight(root, info):
         return _scoped_lines(info, root).then(
             lambda lines: weight(sum(line.weight_g * line.quantity for line in lines)))
@@ -225,10 +201,6 @@ class Order(SaleorObjectType):
         return True
 
     @staticmethod
-    def resolve_language_code(root, info):
-        return root.language_code
-
-    @staticmethod
     def resolve_language_code_enum(root, info):
         return (root.language_code or "vi").upper()
 
@@ -258,6 +230,9 @@ class Order(SaleorObjectType):
 class OrderLine(SaleorObjectType):
     class Meta:
         model = m.OrderLine
+        fields = {"productSku": "product_sku", "quantity": "quantity", "quantityFulfilled": "quantity_fulfilled"}
+        unsupported = ("unitDiscountReason", "unitDiscountType", "priceOverrideReason", "saleId", "taxClass",
+            "taxClassName", "taxClassMetadata", "taxClassPrivateMetadata", "voucherCode")
 
     @staticmethod
     def resolve_product_name(root, info):
@@ -272,10 +247,6 @@ class OrderLine(SaleorObjectType):
     resolve_translated_variant_name = resolve_variant_name
 
     @staticmethod
-    def resolve_product_sku(root, info):
-        return root.product_sku
-
-    @staticmethod
     def resolve_product_variant_id(root, info):
         from ..core.ids import global_id
 
@@ -284,14 +255,6 @@ class OrderLine(SaleorObjectType):
     @staticmethod
     def resolve_is_shipping_required(root, info):
         return True
-
-    @staticmethod
-    def resolve_quantity(root, info):
-        return root.quantity
-
-    @staticmethod
-    def resolve_quantity_fulfilled(root, info):
-        return root.quantity_fulfilled
 
     @staticmethod
     def resolve_quantity_to_fulfill(root, info):
@@ -340,12 +303,12 @@ class OrderLine(SaleorObjectType):
         if not root.variant_id:
             return None
         from ..product import dataloaders as pdl
-        from ..product.types import THUMBNAIL_DEFAULT_SIZE, media_url
+        from ..product.types import THUMBNAIL_DEFAULT_SIZE, media_url, then
         from ..core.values import image
 
         def first(media):
-            return image(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format),
-                         media[0].alt or root.product_name) if media else None
+            return then(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format),
+                        lambda url: image(url, media[0].alt or root.product_name)) if media else None
 
         return loader(info, pdl.ProductVariantByIdLoader).load(root.variant_id).then(
             lambda variant: loader(info, pdl.MediaByProductIdLoader).load(variant.product_id).then(first)
@@ -363,10 +326,9 @@ class OrderLine(SaleorObjectType):
 class Fulfillment(SaleorObjectType):
     class Meta:
         model = m.Fulfillment
-
-    @staticmethod
-    def resolve_fulfillment_order(root, info):
-        return root.fulfillment_order
+        fields = {"fulfillmentOrder": "fulfillment_order", "trackingNumber": "tracking_number",
+            "created": "created_at"}
+        unsupported = ("shippingRefundedAmount", "totalRefundedAmount", "reason", "reasonReference")
 
     @staticmethod
     def resolve_status(root, info):
@@ -375,14 +337,6 @@ class Fulfillment(SaleorObjectType):
     @staticmethod
     def resolve_status_display(root, info):
         return str(root.get_status_display())
-
-    @staticmethod
-    def resolve_tracking_number(root, info):
-        return root.tracking_number
-
-    @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
 
     @staticmethod
     def resolve_lines(root, info):
@@ -404,10 +358,10 @@ _EVENT_TYPES = {"placed": "PLACED", "confirmed": "CONFIRMED", "payment_captured"
 class OrderEvent(SaleorObjectType):
     class Meta:
         model = m.OrderEvent
-
-    @staticmethod
-    def resolve_date(root, info):
-        return root.date
+        fields = {"date": "date"}
+        unsupported = ("user", "app", "email", "emailType", "amount", "paymentId", "paymentGateway", "quantity",
+            "composedId", "invoiceNumber", "oversoldItems", "lines", "fulfilledItems", "warehouse",
+            "transactionReference", "shippingCostsIncluded", "relatedOrder", "related", "discount", "reference")
 
     @staticmethod
     def resolve_type(root, info):

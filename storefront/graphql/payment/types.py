@@ -19,18 +19,13 @@ _CHARGE_STATUS = {"pending": "NOT_CHARGED", "charged": "FULLY_CHARGED", "cancele
 class Payment(SaleorObjectType):
     class Meta:
         model = m.Payment
-
-    @staticmethod
-    def resolve_gateway(root, info):
-        return root.gateway
+        fields = {"gateway": "gateway", "created": "created_at", "order": "order"}
+        unsupported = ("checkout", "customerIpAddress", "transactions", "availableCaptureAmount",
+            "availableRefundAmount", "creditCard")
 
     @staticmethod
     def resolve_is_active(root, info):
         return root.status in (m.Payment.Status.PENDING, m.Payment.Status.CHARGED)
-
-    @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
 
     @staticmethod
     def resolve_modified(root, info):
@@ -39,10 +34,6 @@ class Payment(SaleorObjectType):
     @staticmethod
     def resolve_token(root, info):
         return root.psp_reference or ""
-
-    @staticmethod
-    def resolve_order(root, info):
-        return root.order
 
     @staticmethod
     def resolve_payment_method_type(root, info):

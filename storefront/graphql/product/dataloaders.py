@@ -7,7 +7,7 @@ from storefront.product.models import (Attribute, AttributeValue, Category, Coll
                                        ProductVariant, ProductVariantChannelListing)
 from storefront.warehouse import selectors as warehouse_selectors
 
-from ..core.dataloaders import BaseLoader, by_key, grouped, model_loader
+from ..core.dataloaders import BaseLoader, by_key, grouped, loader, model_loader
 
 ProductByIdLoader = model_loader(Product)
 ProductVariantByIdLoader = model_loader(ProductVariant)
@@ -26,9 +26,13 @@ class VariantsByProductIdLoader(BaseLoader):
 
 class MediaByProductIdLoader(BaseLoader):
     def batch_load(self, keys):
-        rows = ProductMedia.objects.filter(product_id__in=keys).order_by("sort_order", "pk").prefetch_related(
-            "thumbnails")
+        rows = ProductMedia.objects.filter(product_id__in=keys).order_by("sort_order", "pk")
         return grouped(keys, rows, lambda m: m.product_id)
+
+
+class ThumbnailsByMediaIdLoader(BaseLoader):
+    def batch_load(self, keys):
+        return grouped(keys, ProductMediaThumbnail.objects.filter(media_id__in=keys), lambda t: t.media_id)
 
 
 class CollectionsByProductIdLoader(BaseLoader):
@@ -114,81 +118,25 @@ class ChildrenByCategoryIdLoader(BaseLoader):
         return grouped(keys, Category.objects.filter(parent_id__in=keys), lambda c: c.parent_id)
 
 
-def _store_prefetched(instance, name: str, rows: list) -> None:
-    """Keep `rows` where Django's related manager (`instance.<name>.all()`) and our resolvers read
-    prefetched objects."""
-    cache = getattr(instance, "_prefetched_objects_cache", None)
-    if cache is None:
-        cache = instance._prefetched_objects_cache = {}
-    cache[name] = rows
-
-
-class PageRelations:
-    """Media (with thumbnails) and variants (with their listing in `channel`) of a page of
-    products, each kind loaded for the whole page the first time a resolver asks for it of any
-    product on the page, and stored as prefetched rows: every card then resolves synchronously,
-    and a query that selects no images or variants runs no query for them.
-
-    Why not `prefetch_related`: Django builds a related manager and a queryset per product and
-    per level (≈ 0.1 ms a product) and loads every relation whatever the query selects.
-    """
-
-    def __init__(self, products, *, channel):
-        self.by_id = {product.pk: product for product in products}
-        self.channel = channel
-        self.loaded: set[str] = set()
-        for product in products:
-            product._htx_page = self
-
-    def load(self, name: str) -> bool:
-        """Load relation `name` ("media" or "variants") for the page; False for any other."""
-        if name in self.loaded:
-            return True
-        if name == "media":
-            self._load_media()
-        elif name == "variants":
-            self._load_variants()
-        else:
-            return False
-        self.loaded.add(name)
-        return True
-
-    def _load_media(self) -> None:
-        by_id = self.by_id
-        media = list(ProductMedia.objects.filter(product_id__in=by_id).order_by("sort_order", "pk"))
-        thumbnails: dict[int, list] = {}
-        if media:
-            for thumbnail in ProductMediaThumbnail.objects.filter(media_id__in=[item.pk for item in media]):
-                thumbnails.setdefault(thumbnail.media_id, []).append(thumbnail)
-        media_of: dict[int, list] = {pk: [] for pk in by_id}
-        for item in media:
-            item._state.fields_cache["product"] = by_id[item.product_id]
-            for thumbnail in thumbnails.get(item.pk, ()):
-                thumbnail._state.fields_cache["media"] = item
-            _store_prefetched(item, "thumbnails", thumbnails.get(item.pk, []))
-            media_of[item.product_id].append(item)
-        for pk, product in by_id.items():
-            _store_prefetched(product, "media", media_of[pk])
-
-    def _load_variants(self) -> None:
-        by_id = self.by_id
-        variants = list(ProductVariant.objects.filter(product_id__in=by_id).order_by("sort_order", "sku"))
-        listings: dict[int, list] = {}
-        if variants and self.channel is not None:
-            rows = ProductVariantChannelListing.objects.filter(channel=self.channel,
-                                                              variant_id__in=[v.pk for v in variants])
-            for listing in rows:
-                listings.setdefault(listing.variant_id, []).append(listing)
-        variants_of: dict[int, list] = {pk: [] for pk in by_id}
-        for variant in variants:
-            variant._state.fields_cache["product"] = by_id[variant.product_id]
-            for listing in listings.get(variant.pk, ()):
-                listing._state.fields_cache["variant"] = variant
-            _store_prefetched(variant, "channel_listings", listings.get(variant.pk, []))
-            variants_of[variant.product_id].append(variant)
-        for pk, product in by_id.items():
-            _store_prefetched(product, "variants", variants_of[pk])
-
-
-def page_relations(products, *, channel) -> PageRelations | None:
-    return PageRelations(products, channel=channel) if products else None
+def prime_product_cards(context, cards, *, channel) -> None:
+    """Feed the loaders what the catalog read model loaded for a page of products (`ProductCard`s),
+    so their nodes resolve without a query or a promise."""
+    products, variants_of, media_of = (loader(context, cls) for cls in (
+        ProductByIdLoader, VariantsByProductIdLoader, MediaByProductIdLoader))
+    thumbnails_of = loader(context, ThumbnailsByMediaIdLoader)
+    listing_of = loader(context, VariantChannelListingByVariantIdAndChannelIdLoader)
+    categories, cooperatives = loader(context, CategoryByIdLoader), loader(context, CooperativeByIdLoader)
+    for card in cards:
+        product = card.product
+        products.prime(product.pk, product)
+        variants_of.prime(product.pk, card.variants)
+        media_of.prime(product.pk, card.media)
+        for media in card.media:
+            thumbnails_of.prime(media.pk, card.thumbnails.get(media.pk, []))
+        if channel is not None:
+            for variant in card.variants:
+                listing_of.prime((variant.pk, channel.pk), card.variant_listings.get(variant.pk))
+        # CARD_JOINS: these are loaded with the product, no query.
+        if product.category_id is not None:
+            categories.prime(product.category_id, product.category)
+        cooperatives.prime(product.cooperative_id, product.cooperative)

@@ -1,5 +1,6 @@
 """Catalog root fields: products, product, productVariant(s), categories, collections, product
-types and attributes. Listing and visibility come from storefront.product.selectors."""
+types and attributes. Products, their lists and what a node reads of them come from the catalog
+read model (storefront.product.listing); the rest from storefront.product.selectors."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,17 +8,15 @@ from decimal import Decimal
 from graphql import GraphQLError
 
 from storefront.product import selectors as product_selectors
-from storefront.product.catalog_cache import cached, is_shopper_view
+from storefront.product.listing import product_cards, product_listing, product_page
 from storefront.product.models import Attribute, Category, Collection, Product, ProductType, ProductVariant
 
 from ..core.connection import paginate
 from ..core.context import actor, channel_by_slug, current_channel
+from ..core.dataloaders import loader
 from ..core.ids import try_decode
 from . import types  # noqa: F401  (registers the catalog types)
-from .dataloaders import page_relations
-from .types import prime_product_page
-
-PRODUCT_PAGE_JOINS = ("category", "cooperative__province", "product_type")
+from .dataloaders import AttributeValuesByProductIdLoader, prime_product_cards
 
 SORT_FIELDS = {
     "NAME": "name", "PRICE": "price", "MINIMAL_PRICE": "price", "CREATED_AT": "created", "DATE": "created",
@@ -68,71 +67,55 @@ def _price_bounds(node) -> tuple[int | None, int | None]:
     return (int(Decimal(str(low))) if low is not None else None, int(Decimal(str(high))) if high is not None else None)
 
 
-def _narrow(queryset, filter=None, where=None):
-    """Filters Saleor has that the selector has no parameter for: ids, slugs, several categories."""
-    for node in (filter, where):
-        if not node:
-            continue
-        ids = _get(node, "ids")
-        if ids:
-            queryset = queryset.filter(pk__in=_decoded(ids, "Product"))
-        slugs = _get(node, "slugs") or _strings_filter(_get(node, "slug"))
-        if slugs:
-            queryset = queryset.filter(slug__in=slugs)
-        names = _strings_filter(_get(node, "name"))
-        if names:
-            queryset = queryset.filter(name__in=names)
-        category_ids = _decoded(_get(node, "categories"), "Category") or _ids_filter(_get(node, "category"), "Category")
-        if category_ids:
-            descendant_ids = set()
-            for category in Category.objects.filter(pk__in=category_ids):
-                descendant_ids.update(product_selectors.category_descendant_ids(category))
-            queryset = queryset.filter(category_id__in=descendant_ids)
-        collection_ids = (_decoded(_get(node, "collections"), "Collection")
-                          or _ids_filter(_get(node, "collection"), "Collection"))
-        if collection_ids:
-            queryset = queryset.filter(collection_products__collection_id__in=collection_ids).distinct()
-        product_type_ids = (_decoded(_get(node, "product_types"), "ProductType")
-                            or _ids_filter(_get(node, "product_type"), "ProductType"))
-        if product_type_ids:
-            queryset = queryset.filter(product_type_id__in=product_type_ids)
-        if _get(node, "has_category") is not None:
-            queryset = queryset.filter(category__isnull=not _get(node, "has_category"))
-    return queryset
-
-
-def products_queryset(info, *, channel, search=None, filter=None, where=None, sort_by=None, category=None,
-                      collection=None, product_type=None, cooperative=None):
-    price_min, price_max = None, None
-    in_stock = None
+def _listing_filters(*, search=None, filter=None, where=None, sort_by=None) -> dict:
+    """Saleor's `search`, `filter`, `where` and `sortBy` of a product list as the catalog read
+    model's filters (`selectors.products_filter`)."""
+    filters: dict = {"query": search or ""}
     for node in (filter, where):
         if not node:
             continue
         low, high = _price_bounds(_get(node, "price") or _get(node, "minimal_price"))
-        price_min = low if low is not None else price_min
-        price_max = high if high is not None else price_max
+        if low is not None:
+            filters["price_min"] = low
+        if high is not None:
+            filters["price_max"] = high
         availability = _get(node, "stock_availability")
         if availability:
-            in_stock = str(availability).endswith("IN_STOCK") and not str(availability).endswith("OUT_OF_STOCK")
+            filters["in_stock"] = str(availability).endswith("IN_STOCK") and not str(availability).endswith(
+                "OUT_OF_STOCK")
         if _get(node, "is_available") is not None:
-            in_stock = bool(_get(node, "is_available"))
-        search = search or _get(node, "search")
+            filters["in_stock"] = bool(_get(node, "is_available"))
+        filters["query"] = filters["query"] or _get(node, "search") or ""
+        if _get(node, "ids"):
+            filters["ids"] = _decoded(_get(node, "ids"), "Product")
+        slugs = _get(node, "slugs") or _strings_filter(_get(node, "slug"))
+        if slugs:
+            filters["slugs"] = list(slugs)
+        names = _strings_filter(_get(node, "name"))
+        if names:
+            filters["names"] = list(names)
+        category_ids = _decoded(_get(node, "categories"), "Category") or _ids_filter(_get(node, "category"), "Category")
+        if category_ids:
+            filters["category_ids"] = category_ids
+        collection_ids = (_decoded(_get(node, "collections"), "Collection")
+                          or _ids_filter(_get(node, "collection"), "Collection"))
+        if collection_ids:
+            filters["collection_ids"] = collection_ids
+        product_type_ids = (_decoded(_get(node, "product_types"), "ProductType")
+                            or _ids_filter(_get(node, "product_type"), "ProductType"))
+        if product_type_ids:
+            filters["product_type_ids"] = product_type_ids
+        if _get(node, "has_category") is not None:
+            filters["has_category"] = bool(_get(node, "has_category"))
     sort = None
     if sort_by:
         field = SORT_FIELDS.get(str(_get(sort_by, "field", "NAME")).split(".")[-1])
         if field:
             sort = field if str(_get(sort_by, "direction", "ASC")).endswith("ASC") else f"-{field}"
-    queryset = product_selectors.products_filter(
-        channel=channel, actor=actor(info), query=search or "", category=category, collection=collection,
-        price_min=price_min, price_max=price_max, cooperative=cooperative, in_stock=in_stock, sort=sort,
-    )
-    if sort is None and not search:
-        # No sortBy: the stable order of Product (by slug, unique-indexed), so the first page
-        # is read from the index instead of sorting the whole catalog by name.
-        queryset = queryset.order_by("slug")
-    if product_type is not None:
-        queryset = queryset.filter(product_type=product_type)
-    return _narrow(queryset, filter, where)
+    # No sortBy and no search: Product's own order (by slug, unique-indexed), so the first page is
+    # read from the index instead of sorting the whole catalog by name.
+    filters["sort"] = sort or (None if filters["query"] else "slug")
+    return filters
 
 
 def products_connection(info, *, channel=None, name="products", search=None, filter=None, where=None,
@@ -142,53 +125,19 @@ def products_connection(info, *, channel=None, name="products", search=None, fil
     channel_obj = channel_by_slug(info, channel_slug) if channel_slug else current_channel(info)
     if channel_obj is None:
         channel_obj = channel_by_slug(info, None)
-    queryset = products_queryset(info, channel=channel_obj, search=search, filter=filter, where=where,
-                                 sort_by=sort_by, category=category, collection=collection,
-                                 product_type=product_type, cooperative=cooperative)
-    # Only the joins a card reads (the cooperative is joined by the visibility filter anyway): each
-    # further join costs PostgreSQL milliseconds of planning on every page; the rest is batched.
-    queryset = queryset.select_related(None).select_related("category", "cooperative").prefetch_related(None)
-    items = queryset
-    if is_shopper_view(actor(info)) and not _filters_stock(filter, where):
-        key = (channel_obj.pk, search, repr(filter), repr(where), repr(sort_by),
-               *(getattr(scope, "pk", None) for scope in (category, collection, product_type, cooperative)))
-        items = CachedProductPages(queryset, key=key, channel=channel_obj)
+    who = actor(info)
+    first = page.get("first")
+    ids = product_listing(channel=channel_obj, actor=who, first_page_size=(first or 0) + 1,  # + 1: hasNextPage
+                          category=category, collection=collection, product_type=product_type,
+                          cooperative=cooperative,
+                          **_listing_filters(search=search, filter=filter, where=where, sort_by=sort_by))
 
-    def on_page(page_items):
-        if not hasattr(page_items[0], "_htx_page"):  # a cached page comes with its relations loaded
-            page_relations(page_items, channel=channel_obj)
-        prime_product_page(info, page_items)
+    def nodes(page_ids):
+        cards = product_cards(page_ids, channel=channel_obj, actor=who)
+        prime_product_cards(info.context, cards, channel=channel_obj)
+        return [card.product for card in cards]
 
-    return paginate(items, name=name, on_page=on_page, **page)
-
-
-def _filters_stock(*nodes) -> bool:
-    return any(_get(node, "stock_availability") is not None or _get(node, "is_available") is not None
-               for node in nodes if node)
-
-
-class CachedProductPages:
-    """A shopper's product list as `paginate` reads it (count, one slice), from the catalog cache:
-    the count of a large catalog and a page's rows with media, thumbnails, variants and prices are
-    the dearest part of `products`, and change only when the catalog does. Stock is not in them
-    (quantityAvailable is loaded live)."""
-
-    def __init__(self, queryset, *, key, channel):
-        self.queryset, self.key, self.channel = queryset, key, channel
-
-    def count(self) -> int:
-        return cached("graphql-products-count", self.key, self.queryset.count)
-
-    def __getitem__(self, window: slice) -> list[Product]:
-        return cached("graphql-products-page", (self.key, window.start, window.stop), lambda: self._load(window))
-
-    def _load(self, window: slice) -> list[Product]:
-        products = list(self.queryset[window])
-        relations = page_relations(products, channel=self.channel)
-        if relations is not None:
-            relations.load("media")
-            relations.load("variants")
-        return products
+    return paginate(ids, name=name, nodes=nodes, **page)
 
 
 class ProductQueries:
@@ -202,32 +151,18 @@ class ProductQueries:
         if not (id or slug) or (id and slug):
             raise GraphQLError("Provide exactly one of: `id`, `slug` (or `externalReference`).")
         channel_obj = channel_by_slug(info, channel)
-        queryset = product_selectors.with_listing_data(
-            product_selectors.products_visible(channel=channel_obj, actor=actor(info)), channel=channel_obj)
-        # As for a page of products: the joins the product page reads, its relations batched.
-        queryset = queryset.select_related(None).select_related(*PRODUCT_PAGE_JOINS).prefetch_related(None)
         if id:
             pk = try_decode(id, "Product")
             if not pk or not pk.isdigit():
                 raise GraphQLError(f"Couldn't resolve id: {id}.")
-            lookup = {"pk": int(pk)}
+            found = product_page(channel=channel_obj, actor=actor(info), pk=int(pk))
         else:
-            lookup = {"slug": slug}
-        shopper = is_shopper_view(actor(info))
-
-        def load():
-            found = queryset.filter(**lookup).first()
-            if found is not None:
-                relations = page_relations([found], channel=channel_obj)
-                if shopper:  # cached: everything a product page may ask for, loaded once
-                    relations.load("media")
-                    relations.load("variants")
-            return found
-
-        product = cached("graphql-product", (channel_obj.pk, sorted(lookup.items())), load) if shopper else load()
-        if product is not None:
-            prime_product_page(info, [product])
-        return product
+            found = product_page(channel=channel_obj, actor=actor(info), slug=slug)
+        if found is None:
+            return None
+        prime_product_cards(info.context, [found.card], channel=channel_obj)
+        loader(info, AttributeValuesByProductIdLoader).prime(found.product.pk, found.attributes)
+        return found.product
 
     @staticmethod
     def resolve_product_variant(root, info, id=None, sku=None, channel=None, external_reference=None):

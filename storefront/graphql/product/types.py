@@ -1,5 +1,6 @@
-"""Catalog types: Product, ProductVariant, ProductMedia, ProductType, Category, Collection,
-Attribute, AttributeValue — Saleor's fields, resolved through DataLoaders."""
+"""Catalog types: Product, ProductVariant, ProductMedia, ProductType, Category, Collection —
+Saleor's fields, resolved through DataLoaders (primed by the catalog read model for listed
+products). Attribute types: `attributes.py`."""
 from __future__ import annotations
 
 import graphene
@@ -17,6 +18,7 @@ from ..core.saleor import SaleorObjectType, named
 from ..core.values import (absolute_url, editorjs, enum_value, image, is_english, language_display, seo_description,
                            weight)
 from . import dataloaders as dl
+from .attributes import assigned_attributes, selected_attributes
 
 THUMBNAIL_DEFAULT_SIZE = 4096
 
@@ -33,32 +35,22 @@ def _translation(type_name: str, obj, language_code, **fields) -> dict | None:
     return {"__typename": type_name, "id": obj.pk, "language": language_display(language_code), **fields}
 
 
-def media_url(info, media: m.ProductMedia, size=None, format=None) -> str | None:
+def media_url(info, media: m.ProductMedia, size=None, format=None):
+    """The media's absolute URL at `size` px in `format`, or the original: the URL, or a promise of
+    it while the media's thumbnails are being loaded (batched)."""
     fmt = str(enum_value(format) or "ORIGINAL").upper()
     if fmt == "ORIGINAL" or not size:
-        url = media.image.url if media.image else media.external_url
-    else:
-        url = product_selectors.thumbnail_url(media=media, size=int(size), format=fmt)
-    return absolute_url(info, url)
+        return absolute_url(info, media.image.url if media.image else media.external_url)
+    return then(loader(info, dl.ThumbnailsByMediaIdLoader).value_or_promise(media.pk), lambda thumbnails: absolute_url(
+        info, product_selectors.thumbnail_url(media=media, size=int(size), format=fmt, thumbnails=thumbnails)))
 
 
 def then(value, fn):
-    """`fn(value)`, now if the value is at hand, else when the promise resolves: data the product
-    selector prefetched is used directly, without a promise per field."""
+    """`fn(value)`, now if the value is at hand, else when the promise resolves: what the catalog
+    read model primed into the loaders is used directly, without a promise per field."""
     if isinstance(value, Promise):
         return value.then(fn)
     return fn(value)
-
-
-def _prefetched(obj, name):
-    """Rows of relation `name` loaded with obj's page (see PageRelations), None when not at hand."""
-    cache = getattr(obj, "_prefetched_objects_cache", None)
-    if cache and name in cache:
-        return list(cache[name])
-    page = getattr(obj, "_htx_page", None)
-    if page is not None and page.load(name):
-        return list(obj._prefetched_objects_cache[name])
-    return None
 
 
 def variant_listing(info, variant):
@@ -66,10 +58,7 @@ def variant_listing(info, variant):
     channel = current_channel(info)
     if channel is None:
         return None
-    listings = _prefetched(variant, "channel_listings")
-    if listings is not None:
-        return next((li for li in listings if li.channel_id == channel.pk), None)
-    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).load((variant.pk, channel.pk))
+    return loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader).value_or_promise((variant.pk, channel.pk))
 
 
 def visible_variants(info, product):
@@ -85,87 +74,25 @@ def visible_variants(info, product):
                 lambda resolved: [v for v, li in zip(variants, resolved) if li is not None])
         return [v for v, li in zip(variants, listings) if li is not None]
 
-    variants = _prefetched(product, "variants")
-    if variants is None:
-        variants = loader(info, dl.VariantsByProductIdLoader).load(product.pk)
-    return then(variants, with_listings)
+    return then(loader(info, dl.VariantsByProductIdLoader).value_or_promise(product.pk), with_listings)
 
 
 def product_media(info, product):
-    media = _prefetched(product, "media")
-    return media if media is not None else loader(info, dl.MediaByProductIdLoader).load(product.pk)
+    return loader(info, dl.MediaByProductIdLoader).value_or_promise(product.pk)
 
 
 def related_object(info, obj, field: str, loader_class):
-    """A foreign-key object: from the select_related cache when there, else batched."""
-    cached = obj._state.fields_cache.get(field)
-    if cached is not None:
-        return cached
+    """A foreign-key object through its loader (primed by the read model for listed products)."""
     value = getattr(obj, f"{field}_id")
-    return loader(info, loader_class).load(value) if value is not None else None
-
-
-def prime_product_page(info, products) -> None:
-    """Feed DataLoaders from what the product selector already joined and prefetched."""
-    channel = current_channel(info)
-    variants_loader = loader(info, dl.VariantsByProductIdLoader)
-    listing_loader = loader(info, dl.VariantChannelListingByVariantIdAndChannelIdLoader)
-    media_loader = loader(info, dl.MediaByProductIdLoader)
-    fk_loaders = (("category", loader(info, dl.CategoryByIdLoader)),
-                  ("cooperative", loader(info, dl.CooperativeByIdLoader)),
-                  ("product_type", loader(info, dl.ProductTypeByIdLoader)))
-    for product in products:
-        cache = getattr(product, "_prefetched_objects_cache", None) or {}
-        if "variants" in cache:
-            variants = list(cache["variants"])
-            variants_loader.prime(product.pk, variants)
-            if channel is not None:
-                for variant in variants:
-                    vcache = getattr(variant, "_prefetched_objects_cache", None) or {}
-                    if "channel_listings" in vcache:
-                        listing = next((li for li in vcache["channel_listings"] if li.channel_id == channel.pk), None)
-                        listing_loader.prime((variant.pk, channel.pk), listing)
-        if "media" in cache:
-            media_loader.prime(product.pk, list(cache["media"]))
-        state = product._state.fields_cache
-        for field, field_loader in fk_loaders:
-            related = state.get(field)
-            if related is not None:
-                field_loader.prime(related.pk, related)
-
-
-def selected_attributes(info, values):
-    """Saleor's [SelectedAttribute]: values grouped under their attribute, storefront-visible only."""
-    grouped: dict[int, dict] = {}
-    for value in values:
-        attribute = value.attribute
-        if not attribute.visible_in_storefront:
-            continue
-        entry = grouped.setdefault(attribute.pk, {"attribute": attribute, "values": []})
-        entry["values"].append(value)
-    return list(grouped.values())
-
-
-def assigned_attributes(values) -> list:
-    result = []
-    for group in selected_attributes(None, values):
-        attribute = group["attribute"]
-        multi = attribute.input_type == m.Attribute.InputType.MULTISELECT
-        result.append({
-            "__typename": "AssignedMultiChoiceAttribute" if multi else "AssignedSingleChoiceAttribute",
-            "attribute": attribute,
-            "value": [_choice_value(v) for v in group["values"]] if multi else _choice_value(group["values"][0]),
-        })
-    return result
-
-
-def _choice_value(value: m.AttributeValue) -> dict:
-    return {"name": value.name, "slug": value.slug, "translation": None}
+    return loader(info, loader_class).value_or_promise(value) if value is not None else None
 
 
 class Product(SaleorObjectType):
     class Meta:
         model = m.Product
+        fields = {"name": "name", "slug": "slug", "created": "created_at", "updatedAt": "updated_at",
+            "rating": "rating"}
+        unsupported = ("taxType", "imageById", "images", "taxClass", "externalReference")
 
     cooperative = graphene.Field(lambda: named("Cooperative"),
                                  description="Extension: the cooperative that sells the product.")
@@ -173,14 +100,6 @@ class Product(SaleorObjectType):
     @staticmethod
     def resolve_cooperative(root, info):
         return related_object(info, root, "cooperative", dl.CooperativeByIdLoader)
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
 
     @staticmethod
     def resolve_seo_title(root, info):
@@ -205,24 +124,12 @@ class Product(SaleorObjectType):
         return related_object(info, root, "category", dl.CategoryByIdLoader)
 
     @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
-
-    @staticmethod
     def resolve_charge_taxes(root, info):
         return False
 
     @staticmethod
     def resolve_weight(root, info):
         return weight(root.weight_g)
-
-    @staticmethod
-    def resolve_rating(root, info):
-        return root.rating
 
     @staticmethod
     def resolve_channel(root, info):
@@ -267,7 +174,8 @@ class Product(SaleorObjectType):
         def first(media):
             if not media:
                 return None
-            return image(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format), media[0].alt or root.name)
+            return then(media_url(info, media[0], size or THUMBNAIL_DEFAULT_SIZE, format),
+                        lambda url: image(url, media[0].alt or root.name))
 
         return then(product_media(info, root), first)
 
@@ -421,6 +329,10 @@ class ComboComponentType(graphene.ObjectType):
 class ProductVariant(SaleorObjectType):
     class Meta:
         model = m.ProductVariant
+        fields = {"sku": "sku", "trackInventory": "track_inventory",
+            "quantityLimitPerCustomer": "quantity_limit_per_customer", "created": "created_at",
+            "updatedAt": "updated_at"}
+        unsupported = ("margin", "quantityOrdered", "revenue", "images", "preorder")
 
     combo_components = graphene.List(
         graphene.NonNull(ComboComponentType), required=True,
@@ -435,20 +347,8 @@ class ProductVariant(SaleorObjectType):
         return root.name or ""
 
     @staticmethod
-    def resolve_sku(root, info):
-        return root.sku
-
-    @staticmethod
     def resolve_product(root, info):
         return loader(info, dl.ProductByIdLoader).load(root.product_id)
-
-    @staticmethod
-    def resolve_track_inventory(root, info):
-        return root.track_inventory
-
-    @staticmethod
-    def resolve_quantity_limit_per_customer(root, info):
-        return root.quantity_limit_per_customer
 
     @staticmethod
     def resolve_weight(root, info):
@@ -458,14 +358,6 @@ class ProductVariant(SaleorObjectType):
     def resolve_channel(root, info):
         channel = current_channel(info)
         return channel.slug if channel else None
-
-    @staticmethod
-    def resolve_created(root, info):
-        return root.created_at
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
 
     @staticmethod
     def resolve_external_reference(root, info):
@@ -558,14 +450,7 @@ class ProductVariant(SaleorObjectType):
 class ProductMedia(SaleorObjectType):
     class Meta:
         model = m.ProductMedia
-
-    @staticmethod
-    def resolve_sort_order(root, info):
-        return root.sort_order
-
-    @staticmethod
-    def resolve_alt(root, info):
-        return root.alt
+        fields = {"sortOrder": "sort_order", "alt": "alt"}
 
     @staticmethod
     def resolve_type(root, info):
@@ -577,7 +462,7 @@ class ProductMedia(SaleorObjectType):
 
     @staticmethod
     def resolve_url(root, info, size=None, format=None):
-        return media_url(info, root, size, format) or ""
+        return then(media_url(info, root, size, format), lambda url: url or "")
 
     @staticmethod
     def resolve_product_id(root, info):
@@ -587,22 +472,9 @@ class ProductMedia(SaleorObjectType):
 class ProductType(SaleorObjectType):
     class Meta:
         model = m.ProductType
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_has_variants(root, info):
-        return root.has_variants
-
-    @staticmethod
-    def resolve_is_shipping_required(root, info):
-        return root.is_shipping_required
+        fields = {"name": "name", "slug": "slug", "hasVariants": "has_variants",
+            "isShippingRequired": "is_shipping_required"}
+        unsupported = ("taxType", "taxClass", "availableAttributes")
 
     @staticmethod
     def resolve_is_digital(root, info):
@@ -636,15 +508,7 @@ class ProductType(SaleorObjectType):
 
 
 class _NamedAndDescribed:
-    """Resolvers Category and Collection share: name, slug, SEO from the name and description."""
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
+    """Resolvers Category and Collection share: SEO from the name and description."""
 
     @staticmethod
     def resolve_seo_title(root, info):
@@ -664,18 +528,11 @@ class _NamedAndDescribed:
 class Category(_NamedAndDescribed, SaleorObjectType):
     class Meta:
         model = m.Category
+        fields = {"name": "name", "slug": "slug", "level": "level", "updatedAt": "updated_at"}
 
     @staticmethod
     def resolve_parent(root, info):
         return loader(info, dl.CategoryByIdLoader).load(root.parent_id) if root.parent_id else None
-
-    @staticmethod
-    def resolve_level(root, info):
-        return root.level
-
-    @staticmethod
-    def resolve_updated_at(root, info):
-        return root.updated_at
 
     @staticmethod
     def resolve_background_image(root, info, size=None, format=None):
@@ -713,6 +570,7 @@ class Category(_NamedAndDescribed, SaleorObjectType):
 class Collection(_NamedAndDescribed, SaleorObjectType):
     class Meta:
         model = m.Collection
+        fields = {"name": "name", "slug": "slug"}
 
     @staticmethod
     def resolve_channel(root, info):
@@ -737,109 +595,3 @@ class Collection(_NamedAndDescribed, SaleorObjectType):
     @staticmethod
     def resolve_channel_listings(root, info):
         return None
-
-
-_INPUT_TYPES = {
-    "dropdown": "DROPDOWN", "multiselect": "MULTISELECT", "numeric": "NUMERIC", "boolean": "BOOLEAN",
-    "plain-text": "PLAIN_TEXT",
-}
-
-
-class Attribute(SaleorObjectType):
-    class Meta:
-        model = m.Attribute
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_input_type(root, info):
-        return _INPUT_TYPES.get(root.input_type, "DROPDOWN")
-
-    @staticmethod
-    def resolve_type(root, info):
-        return "PRODUCT_TYPE"
-
-    @staticmethod
-    def resolve_unit(root, info):
-        return None
-
-    @staticmethod
-    def resolve_visible_in_storefront(root, info):
-        return root.visible_in_storefront
-
-    @staticmethod
-    def resolve_filterable_in_storefront(root, info):
-        return root.filterable_in_storefront
-
-    @staticmethod
-    def resolve_storefront_search_position(root, info):
-        return root.sort_order
-
-    @staticmethod
-    def resolve_with_choices(root, info):
-        return root.input_type in ("dropdown", "multiselect")
-
-    @staticmethod
-    def resolve_choices(root, info, **kwargs):
-        from ..core.connection import paginate
-
-        return loader(info, dl.AttributeValuesByAttributeIdLoader).load(root.pk).then(
-            lambda values: paginate(values, name="choices", **kwargs))
-
-    @staticmethod
-    def resolve_product_types(root, info, **kwargs):
-        from ..core.connection import paginate
-
-        return paginate(root.product_types.all().order_by("slug"), name="productTypes", **kwargs)
-
-    @staticmethod
-    def resolve_product_variant_types(root, info, **kwargs):
-        from ..core.connection import paginate
-
-        return paginate([], name="productVariantTypes", **kwargs)
-
-    @staticmethod
-    def resolve_translation(root, info, language_code):
-        if not (is_english(language_code) and root.name_en):
-            return None
-        return {"__typename": "AttributeTranslation", "id": root.pk, "name": root.name_en,
-                "language": language_display(language_code)}
-
-
-class AttributeValue(SaleorObjectType):
-    class Meta:
-        model = m.AttributeValue
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_value(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_plain_text(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_input_type(root, info):
-        return loader(info, dl.AttributeByIdLoader).load(root.attribute_id).then(
-            lambda attribute: _INPUT_TYPES.get(attribute.input_type, "DROPDOWN"))
-
-    @staticmethod
-    def resolve_translation(root, info, language_code):
-        if not (is_english(language_code) and root.name_en):
-            return None
-        return {"__typename": "AttributeValueTranslation", "id": root.pk, "name": root.name_en,
-                "language": language_display(language_code)}

@@ -17,6 +17,8 @@ def _method(root) -> ShippingMethodModel:
 class ShippingMethod(SaleorObjectType):
     class Meta:
         model = ShippingMethodModel
+        fields = {"minimumDeliveryDays": "minimum_delivery_days", "maximumDeliveryDays": "maximum_delivery_days"}
+        unsupported = ("maximumOrderPrice", "minimumOrderPrice", "message")
 
     @staticmethod
     def resolve_id(root, info):
@@ -33,14 +35,6 @@ class ShippingMethod(SaleorObjectType):
     @staticmethod
     def resolve_description(root, info):
         return editorjs(_method(root).description)
-
-    @staticmethod
-    def resolve_minimum_delivery_days(root, info):
-        return root.minimum_delivery_days
-
-    @staticmethod
-    def resolve_maximum_delivery_days(root, info):
-        return root.maximum_delivery_days
 
     @staticmethod
     def resolve_minimum_order_weight(root, info):

@@ -15,6 +15,12 @@ SCHEMA_VERSION = "3.23"
 
 class Shop(SaleorObjectType):
     """The root value is the request; everything comes from settings and the channels."""
+    class Meta:
+        unsupported = ("availableShippingMethods", "defaultMailSenderName", "defaultMailSenderAddress",
+            "translation", "reserveStockDurationAnonymousUser", "reserveStockDurationAuthenticatedUser",
+            "limitQuantityPerCheckout", "companyAddress", "customerSetPasswordUrl", "staffNotificationRecipients",
+            "useLegacyUpdateWebhookEmission")
+
 
     @staticmethod
     def resolve_id(root, info):

@@ -13,22 +13,8 @@ from . import dataloaders as dl
 class Warehouse(SaleorObjectType):
     class Meta:
         model = m.Warehouse
-
-    @staticmethod
-    def resolve_name(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_slug(root, info):
-        return root.slug
-
-    @staticmethod
-    def resolve_email(root, info):
-        return root.email
-
-    @staticmethod
-    def resolve_is_private(root, info):
-        return root.is_private
+        fields = {"name": "name", "slug": "slug", "email": "email", "isPrivate": "is_private"}
+        unsupported = ("externalReference",)
 
     @staticmethod
     def resolve_company_name(root, info):
@@ -57,6 +43,7 @@ class Warehouse(SaleorObjectType):
 class Stock(SaleorObjectType):
     class Meta:
         model = m.Stock
+        fields = {"quantity": "quantity", "quantityAllocated": "quantity_allocated"}
 
     @staticmethod
     def resolve_warehouse(root, info):
@@ -67,14 +54,6 @@ class Stock(SaleorObjectType):
         from ..product.dataloaders import ProductVariantByIdLoader
 
         return loader(info, ProductVariantByIdLoader).load(root.product_variant_id)
-
-    @staticmethod
-    def resolve_quantity(root, info):
-        return root.quantity
-
-    @staticmethod
-    def resolve_quantity_allocated(root, info):
-        return root.quantity_allocated
 
     @staticmethod
     def resolve_quantity_reserved(root, info):

@@ -1,19 +1,22 @@
 """Shop pages that show the catalog: home, category, collection, search, product, cooperative store."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_selling
 from storefront.product.catalog_cache import cached, is_shopper_view
+from storefront.product.listing import category_page, product_cards, product_listing, product_page
 from storefront.product.models import ProductMedia, ProductType
-from storefront.product.selectors import (VariantPrice, category_by_slug, collection_by_slug, collections_featured,
-                                          combo_components, product_by_slug, products_filter, root_categories)
+from storefront.product.selectors import (collection_by_slug, collections_featured, combo_components, products_filter,
+                                          root_categories)
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import card_products, cards_for, first_products, listing_page
+from ..listing import cards_for, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -42,7 +45,7 @@ def home(request):
                           else section_ids())
     # Both sections' cards in one load: one set of joins, prefetches and stock lookups.
     cards = {card.product.pk: card for card in cards_for(
-        card_products(combo_ids + new_ids, channel=channel, actor=request.user))}
+        product_cards(combo_ids + new_ids, channel=channel, actor=request.user))}
     return render(request, "web/home.html", {
         "combo_cards": [cards[pk] for pk in combo_ids if pk in cards],
         "new_cards": [cards[pk] for pk in new_ids if pk in cards],
@@ -53,22 +56,16 @@ def home(request):
     })
 
 
-def _category_with_children(slug):
-    node = category_by_slug(slug)
-    if node is not None:
-        node.subcategories = list(node.children.all())
-    return node
-
-
 @require_GET
 def category(request, slug):
-    node = cached("category-page", slug, lambda: _category_with_children(slug))  # same for every visitor
-    if node is None:
+    found = category_page(slug)
+    if found is None:
         raise Http404
+    node = found.category
     form, page, cards = _listing(request, category=node)
     return render(request, "web/listing.html", {
         "heading_object": node, "form": form, "page": page, "cards": cards,
-        "subcategories": node.subcategories, "breadcrumb_parent": node.parent,
+        "subcategories": found.subcategories, "breadcrumb_parent": node.parent,
     })
 
 
@@ -92,66 +89,70 @@ def search(request):
 def search_suggest(request):
     """Suggestions as the shopper types (htmx swaps this fragment under the search box)."""
     query = (request.GET.get("q") or "").strip()[:100]
-    products = []
+    cards = []
     if len(query) >= 2:
-        products = first_products(products_filter(channel=current_channel(request), actor=request.user,
-                                                  query=query), SUGGESTION_COUNT)
-    return render(request, "web/_suggestions.html", {"query": query, "products": products})
+        channel = current_channel(request)
+        ids = product_listing(channel=channel, actor=request.user, query=query, first_page_size=SUGGESTION_COUNT)
+        cards = product_cards(ids[:SUGGESTION_COUNT], channel=channel, actor=request.user)
+    return render(request, "web/_suggestions.html", {"query": query, "products": [c.product for c in cards]})
 
 
-def _product_page(*, slug, channel, actor):
-    """The product with everything its page shows but stock, or None when `actor` may not see it."""
-    product = product_by_slug(slug=slug, channel=channel, actor=actor)
-    if product is not None:
-        coop = product.cooperative
-        product.page_certifications = (list(product.certifications.all())
-                                       + list(coop.certifications.filter(product=None)))
-        product.page_attributes = [a for a in product.attributes.all() if a.attribute.visible_in_storefront]
-    return product
+@dataclass(frozen=True)
+class VariantOffer:
+    """A variant as the product page offers it: its price in the channel and its stock, read live."""
+    variant: object
+    price: int | None
+    compare_at: int | None  # only when above the price
+    available: int
+
+    @property
+    def pk(self):
+        return self.variant.pk
+
+    @property
+    def name(self):
+        return self.variant.name
+
+    @property
+    def sku(self):
+        return self.variant.sku
 
 
 @require_GET
 def product_detail(request, slug):
     channel = current_channel(request)
-    if is_shopper_view(request.user):  # stock is read below, live
-        product = cached("product-page", (channel.pk, slug),
-                         lambda: _product_page(slug=slug, channel=channel, actor=request.user))
-    else:
-        product = _product_page(slug=slug, channel=channel, actor=request.user)
-    if product is None:
+    found = product_page(channel=channel, actor=request.user, slug=slug, with_certifications=True)  # stock: below, live
+    if found is None:
         raise Http404
-    variants = list(product.variants.all())
-    variant_ids = [v.pk for v in variants]
-    # The selector prefetched each variant's listing in this channel: no second price query.
-    prices = {v.pk: VariantPrice(price=listing.price_amount, compare_at=listing.compare_at_amount,
-                                 currency=channel.currency_code)
-              for v in variants for listing in v.channel_listings.all()}
-    available = variants_quantity_available(variant_ids=variant_ids)
-    for variant in variants:
-        price = prices.get(variant.pk)
-        variant.price = price.price if price else None
-        variant.compare_at = price.compare_at if price and price.is_discounted else None
-        variant.available = available.get(variant.pk, 0)
+    card, product = found.card, found.product
+    available = variants_quantity_available(variant_ids=[v.pk for v in card.variants])
+    variants = []
+    for variant in card.variants:
+        listing = card.variant_listings.get(variant.pk)
+        compare_at = listing.compare_at_amount if listing else None
+        variants.append(VariantOffer(
+            variant=variant, price=listing.price_amount if listing else None,
+            compare_at=compare_at if listing and compare_at and compare_at > listing.price_amount else None,
+            available=available.get(variant.pk, 0)))
     selected = _selected_variant(variants, request.GET.get("variant"))
-    media = [m for m in product.media.all() if m.type == ProductMedia.Type.IMAGE and m.image]
-    coop = product.cooperative
+    media = [m for m in card.media if m.type == ProductMedia.Type.IMAGE and m.image]
     return render(request, "web/product.html", {
         "product": product,
         "variants": variants,
         "selected": selected,
         "media": media,
-        "cooperative": coop,
-        "certifications": product.page_certifications,
+        "cooperative": product.cooperative,
+        "certifications": found.certifications,
         "combo_components": (combo_components(variant_ids=[selected.pk]).get(selected.pk, [])
                              if selected and product.is_combo else []),
-        "attributes": product.page_attributes,
+        "attributes": found.attributes,
     })
 
 
 def _selected_variant(variants, wanted):
-    for variant in variants:
-        if str(variant.pk) == str(wanted):
-            return variant
+    for offer in variants:
+        if str(offer.pk) == str(wanted):
+            return offer
     in_stock = [v for v in variants if v.available > 0]
     return (in_stock or variants or [None])[0]
 

@@ -124,6 +124,14 @@ def test_thumbnail_uses_generated_webp(gql, product, settings):
     thumb = data["products"]["edges"][0]["node"]["thumbnail"]
     assert thumb["url"].startswith("http://testserver/media/thumbnails/") and thumb["url"].endswith(".webp")
     assert thumb["alt"] == "Gạo"
+    # Reached outside a product list (nothing primed): the thumbnails are loaded, batched, on demand.
+    variant = product.variants.get()
+    found = gql.execute("""query($id: ID!) { productVariant(id: $id, channel: "vietnam") {
+        media { url(size: 256, format: WEBP) }
+        product { thumbnail(size: 256, format: WEBP) { url alt } } } }""",
+                        {"id": global_id("ProductVariant", variant.pk)})["productVariant"]
+    assert found["media"][0]["url"].endswith("-256.webp")
+    assert found["product"]["thumbnail"] == {"url": thumb["url"], "alt": "Gạo"}
 
 
 def test_variants_and_variant_by_sku(gql, product, variant):

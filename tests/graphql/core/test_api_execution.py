@@ -27,8 +27,25 @@ class SquareBySomeIdLoader(BaseLoader):
         return [k * k for k in keys]
 
 
+class Named(graphene.Interface):
+    name = graphene.String()
+    seen_paths: list = []
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        cls.seen_paths.append(info.path.as_list())
+        return Thing
+
+
+class Thing(graphene.ObjectType):
+    class Meta:
+        interfaces = (Named,)
+
+
 class Item(graphene.ObjectType):
     id = graphene.Int()
+    path = graphene.List(graphene.String)
+    thing = graphene.Field(Named)  # graphene's default resolver: reads the dict, never `info`
     square = graphene.Int()
     broken = graphene.Int()
     required = graphene.Int(required=True)
@@ -50,16 +67,20 @@ class Item(graphene.ObjectType):
     def resolve_broken(root, info):
         raise RuntimeError("resolver failed")
 
+    @staticmethod
+    def resolve_path(root, info):
+        return [str(part) for part in info.path.as_list()]
+
 
 class Query(graphene.ObjectType):
     items = graphene.List(Item, ids=graphene.List(graphene.Int))
 
     @staticmethod
     def resolve_items(root, info, ids):
-        return [{"id": i} for i in ids]
+        return [{"id": i, "thing": {"name": f"thing {i}"}} for i in ids]
 
 
-SCHEMA = graphene.Schema(query=Query)
+SCHEMA = graphene.Schema(query=Query, types=[Thing])
 
 
 def _run(query, context_class):
@@ -67,8 +88,30 @@ def _run(query, context_class):
                            execution_context_class=context_class)
 
 
-def test_the_view_executes_with_the_trimmed_context():
-    assert SaleorGraphQLView.execution_context_class is FastPromiseExecutionContext
+def test_the_view_executes_with_the_context_the_setting_chooses(settings, monkeypatch):
+    from storefront.graphql.core import execution, views
+
+    assert SaleorGraphQLView.execution_context_class is views._execution_context_class()  # chosen at start-up
+    settings.GRAPHQL_FAST_EXECUTION = False
+    assert views._execution_context_class() is PromiseExecutionContext
+    settings.GRAPHQL_FAST_EXECUTION = True
+    assert views._execution_context_class() is FastPromiseExecutionContext
+    # Another graphql-core than the one whose internals it overrides: refused at start-up.
+    monkeypatch.setitem(execution.WRITTEN_FOR, "graphql-core", "3.3.")
+    with pytest.raises(RuntimeError, match="overrides graphql-core 3.3.\\* internals, but graphql-core 3.2.8"):
+        views._execution_context_class()
+
+
+@CONTEXTS
+def test_every_value_resolves_with_its_own_path(context_class):
+    Named.seen_paths = []
+    result = _run("{ items(ids: [1, 2, 3]) { path thing { name } } }", context_class)
+    assert not result.errors
+    assert [item["path"] for item in result.data["items"]] == [["items", "0", "path"], ["items", "1", "path"],
+                                                               ["items", "2", "path"]]
+    # Also where the field's resolver is graphene's default one (the trimmed context once shared one
+    # info between the values of such a field: every value saw the first one's path).
+    assert Named.seen_paths == [["items", 0, "thing"], ["items", 1, "thing"], ["items", 2, "thing"]]
 
 
 def test_pinned_graphql_core():
