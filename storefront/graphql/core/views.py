@@ -15,13 +15,15 @@ from threading import Lock
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.http.multipartparser import MultiPartParserError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
-from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, validate
 
 from .auth import TokenError, user_from_access_token
 from .execution import FastPromiseExecutionContext
+from .limits import document_limit_errors, parse_limited
 from .validation import validation_rules
 
 logger = logging.getLogger(__name__)
@@ -43,10 +45,12 @@ class _DocumentCache:
                 self.items.move_to_end(query)
                 return self.items[query]
         try:
-            document = parse(query)
-        except Exception as exc:  # a syntax error is the client's, reported as such
+            document = parse_limited(query)
+        except GraphQLError as exc:  # a syntax error or too many tokens: the client's, reported as such
             return None, [exc]
-        errors = validate(schema, document, rules, graphene_settings.MAX_VALIDATION_ERRORS)
+        # Limits first: validation is what an abusive document attacks (see limits.py).
+        errors = document_limit_errors(document) or validate(
+            schema, document, rules, graphene_settings.MAX_VALIDATION_ERRORS)
         entry = (document, errors)
         if len(query) > self.max_query_length:
             return entry
@@ -124,9 +128,12 @@ class SaleorGraphQLView(GraphQLView):
 
     def parse_body(self, request):
         content_type = self.get_content_type(request)
-        if content_type == "multipart/form-data" and "operations" in request.POST:
-            return self._parse_multipart(request)
-        return super().parse_body(request)
+        try:
+            if content_type == "multipart/form-data" and "operations" in request.POST:
+                return self._parse_multipart(request)
+            return super().parse_body(request)
+        except MultiPartParserError:  # e.g. an empty or missing boundary
+            raise HttpError(HttpResponseBadRequest("Invalid multipart request.")) from None
 
     @staticmethod
     def _parse_multipart(request):
@@ -159,8 +166,18 @@ class SaleorGraphQLView(GraphQLView):
 
     def get_graphql_params(self, request, data):
         try:
-            return super().get_graphql_params(request, data)
+            query, variables, operation_name, id_ = super().get_graphql_params(request, data)
         except HttpError:
             raise
         except Exception:
             raise HttpError(HttpResponseBadRequest("Variables are invalid JSON."))
+        # JSON may carry any type where GraphQL expects text and an object.
+        if query is not None and not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest("The query must be a string."))
+        if variables in ("", [], None):
+            variables = None  # some clients send an empty value for "no variables"
+        elif not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest("Variables must be a JSON object."))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(HttpResponseBadRequest("The operation name must be a string."))
+        return query, variables, operation_name, id_

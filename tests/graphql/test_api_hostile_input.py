@@ -1,0 +1,143 @@
+"""Documents built to exhaust the server are refused before validation, fast; malformed requests are 400s."""
+import json
+import time
+
+import pytest
+
+from storefront.graphql.core import limits
+
+REPEATED_FIELD = "{shop{" + " name" * 5000 + "}}"
+FRAGMENT_BOMB = "query { ...F24 }\nfragment F0 on Query { shop { name } }\n" + "".join(
+    f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}\n" for i in range(1, 25))
+ALIASES = "{" + " ".join(f"a{i}: shop {{ name }}" for i in range(3000)) + "}"
+NESTED = "{" + "shop{" * 600 + "name" + "}" * 601
+FRAGMENT_CHAIN = "query { ...C149 }\nfragment C0 on Query { shop { name } }\n" + "".join(
+    f"fragment C{i} on Query {{ ...C{i - 1} }}\n" for i in range(1, 150))
+
+
+def _refusal(gql, query):
+    """The response to `query` and the CPU time this thread spent answering it (the test client runs the
+    view in this thread; CPU time, unlike the wall clock, does not count the other processes of the machine)."""
+    spent = []
+    for _ in range(3):
+        started = time.thread_time()
+        response = gql.post(query, raw=True)
+        spent.append(time.thread_time() - started)
+    return response, min(spent)
+
+
+@pytest.mark.parametrize("query, message", [
+    (REPEATED_FIELD, "more than 2000 tokens"),
+    (FRAGMENT_BOMB, "selected 32 times in one selection set"),
+    (ALIASES, "more than 2000 tokens"),
+    (NESTED, "nested too deeply"),
+], ids=["repeated-field", "fragment-bomb", "aliases", "nested"])
+def test_abusive_documents_are_refused_fast(gql, channel, query, message):
+    response, seconds = _refusal(gql, query)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "data" not in response.json()
+    assert message in errors[0]["message"], errors
+    assert seconds < 0.05, f"refusal took {seconds * 1000:.0f} ms"
+
+
+def test_each_limit_below_the_token_limit(gql, channel):
+    """Within the token limit, each measure still refuses on its own."""
+    fields = "{" + " ".join(f"f{i}: shop {{ name }}" for i in range(limits.MAX_ALIASES + 1)) + "}"
+    refused = gql.post(fields, raw=True)
+    assert refused.status_code == 400
+    assert f"more than {limits.MAX_ALIASES} aliases" in refused.json()["errors"][0]["message"]
+    many = "{" + " ".join(f"f{i}: shop {{ name description }}" for i in range(90)) + " ...M }\n" + \
+        "fragment M on Query { " + " ".join(f"shop {{ n{i}: name }}" for i in range(10)) + " }"
+    accepted = gql.post(many, raw=True)  # 90 × 3 fields + 10 × 2 spread ones, 100 aliases
+    assert accepted.status_code == 200, accepted.json()
+    wide = ("query { ...W3 }\nfragment W0 on Shop { name description }\n"
+            "fragment W1 on Query { a: shop { ...W0 } b: shop { ...W0 } c: shop { ...W0 } d: shop { ...W0 } }\n"
+            + "".join(f"fragment W{i} on Query {{ " + " ".join(f"x{i}{j}: shop {{ __typename }}" for j in range(5))
+                      + f" ...W{i - 1} }}\n" for i in range(2, 4)))
+    assert gql.post(wide, raw=True).status_code == 200  # within every limit, fragments and all
+    chain = gql.post(FRAGMENT_CHAIN, raw=True)  # deep in fragments, shallow in fields: fine
+    assert chain.status_code == 200 and chain.json()["data"]["shop"]["name"]
+
+
+def test_fragment_expansion_is_counted(gql, channel):
+    """Each fragment small and free of repeated names, its expansion 2^11 fields and aliases: over the limits
+    (the aliases' first)."""
+    bomb = 'query { category(id: "x") { ...P10 } }\nfragment P0 on Category { name }\n' + "".join(
+        f"fragment P{i} on Category {{ a: parent {{ ...P{i - 1} }} b: parent {{ ...P{i - 1} }} }}\n"
+        for i in range(1, 11))
+    response, seconds = _refusal(gql, bomb)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"].startswith(f"The document uses more than {limits.MAX_ALIASES} aliases")
+    assert seconds < 0.05
+
+
+def test_depth_limit_still_names_the_operation(gql, channel):
+    nested = "query Deep { " + "shop { " * 3 + "name" + " }" * 3 + " " + \
+             "products(first: 1, channel: \"vietnam\") { edges { node { " + "category { " * 20 + "id" \
+             + " }" * 20 + " } } } }"
+    response = gql.post(nested, raw=True)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "'Deep' exceeds maximum operation depth of 15."
+
+
+def test_introspection_passes(gql):
+    from graphql import get_introspection_query
+
+    response = gql.post(get_introspection_query(descriptions=True), raw=True)
+    assert response.status_code == 200 and "errors" not in response.json()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("{ ...nope }", "Unknown fragment 'nope'."),
+    ("query { ...A }\nfragment A on Query { ...B }\nfragment B on Query { ...A }",
+     "Cannot spread fragment 'A' within itself."),
+    ("query { ...A }\nfragment A on Query { shop { name } ...A }", "Cannot spread fragment 'A' within itself."),
+    ("query { ...A }\nfragment A on Query { ...nope }", "Unknown fragment 'nope'."),
+], ids=["unknown", "cycle", "self", "unknown-in-fragment"])
+def test_broken_fragments_are_graphql_errors(gql, query, message):
+    response = gql.post(query, raw=True)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == message
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"query": 123}, "The query must be a string."),
+    ({"query": ["{ shop { name } }"]}, "The query must be a string."),
+    ({"query": {"q": 1}}, "The query must be a string."),
+    ({"query": "{ shop { name } }", "variables": [1]}, "Variables must be a JSON object."),
+    ({"query": "{ shop { name } }", "variables": 5}, "Variables must be a JSON object."),
+    ({"query": "{ shop { name } }", "operationName": 7}, "The operation name must be a string."),
+])
+def test_non_string_parameters_are_400(gql, body, message):
+    response = gql.client.post("/graphql/", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == message
+
+
+def test_empty_variables_are_none(gql, channel):
+    for empty in ("", [], None):
+        response = gql.client.post("/graphql/", data=json.dumps({"query": "{ shop { name } }", "variables": empty}),
+                                   content_type="application/json")
+        assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=", "multipart/form-data"])
+def test_multipart_without_boundary_is_400(gql, content_type):
+    body = b'--\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query": "{ shop { name } }"}\r\n----\r\n'
+    response = gql.client.generic("POST", "/graphql/", body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "Invalid multipart request."
+
+
+def test_field_count_expands_fragments():
+    """The measure itself, on a schema-free document: 40 × 26 fields through a fragment spread 40 times."""
+    from graphql import parse
+
+    inner = " ".join(f"f{i}" for i in range(25))
+    spreads = " ".join(f"s{i}: shop {{ ...F }}" for i in range(40))
+    over = parse(f"{{ {spreads} }}\nfragment F on Shop {{ {inner} }}")
+    assert [str(e.message) for e in limits.document_limit_errors(over)] == [
+        f"The document selects more than {limits.MAX_SELECTIONS} fields (counting each fragment spread in full)."]
+    within = parse(f"{{ {spreads[:spreads.index('s30:')]} }}\nfragment F on Shop {{ {inner} }}")
+    assert limits.document_limit_errors(within) == []  # 30 × 26 = 780
