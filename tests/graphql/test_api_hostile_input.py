@@ -141,3 +141,47 @@ def test_field_count_expands_fragments():
         f"The document selects more than {limits.MAX_SELECTIONS} fields (counting each fragment spread in full)."]
     within = parse(f"{{ {spreads[:spreads.index('s29:')]} }}\nfragment F on Shop {{ {inner} }}")
     assert limits.document_limit_errors(within) == []  # 29 × 101 = 2,929
+
+
+NUL = "a\x00b"
+DATABASE_WORDS = ("PostgreSQL text fields cannot contain NUL", "NUL (0x00)", "DataError")
+
+
+def _nul_inputs(variant_id):
+    from tests.graphql.queries import ACCOUNT_REGISTER, CHECKOUT_CREATE, PRODUCTS, TOKEN_CREATE
+
+    return [
+        (PRODUCTS, {"channel": "vietnam", "first": 5, "search": NUL}),
+        (PRODUCTS, {"channel": NUL, "first": 5}),
+        (PRODUCTS, {"channel": "vietnam", "first": 5, "filter": {"search": NUL}}),
+        ('query($slug: String) { product(slug: $slug, channel: "vietnam") { id } }', {"slug": NUL}),
+        ("query($slug: String) { category(slug: $slug) { id } }", {"slug": NUL}),
+        (TOKEN_CREATE, {"email": NUL, "password": "x"}),
+        (ACCOUNT_REGISTER, {"input": {"email": f"{NUL}@example.com", "password": "Matkhau!2026", "channel": "vietnam"}}),
+        (CHECKOUT_CREATE, {"input": {"channel": "vietnam", "email": "k@example.com", "lines": [
+            {"quantity": 1, "variantId": variant_id}], "shippingAddress": {"firstName": NUL, "country": "VN"}}}),
+        ('{ product(slug: "a\\u0000b", channel: "vietnam") { id } }', {}),
+    ]
+
+
+def test_nul_in_any_string_input_is_refused_before_execution(gql, variant):
+    from storefront.checkout.models import Checkout
+    from storefront.graphql.core.ids import global_id
+
+    for query, variables in _nul_inputs(global_id("ProductVariant", variant.pk)):
+        response = gql.post(query, variables, raw=True, HTTP_ACCEPT_LANGUAGE="en")
+        text = response.content.decode()
+        assert response.status_code == 400, (query[:60], text[:300])
+        assert response.json()["errors"][0]["message"] == "Null characters are not allowed.", text[:300]
+        assert not any(words in text for words in DATABASE_WORDS)
+    assert not Checkout.objects.exists()
+
+
+def test_ids_that_are_not_ids_name_nothing(gql, product):
+    import base64
+
+    for pk in ("\x00", "²", "1" * 30, "1\x00"):
+        identifier = base64.b64encode(f"Product:{pk}".encode()).decode()
+        body = gql.post('query($id: ID!) { product(id: $id, channel: "vietnam") { id } }', {"id": identifier})
+        assert body["data"]["product"] is None
+        assert body["errors"][0]["message"] == f"Couldn't resolve id: {identifier}."

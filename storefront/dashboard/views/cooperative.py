@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -210,6 +211,9 @@ def variant_save(request, cooperative, variant_id):
     variant = _own_variant(cooperative, variant_id)
     channel = current_channel(request)
     try:
+        # The table posts plain fields, not a form: refuse NUL bytes as a form's CharField would.
+        for value in request.POST.values():
+            ProhibitNullCharactersValidator()(value)
         with transaction.atomic():
             if request.POST.get("name") is not None:
                 variant_update(actor=request.user, variant=variant, data={"name": request.POST.get("name", "")})

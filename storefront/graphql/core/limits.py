@@ -12,7 +12,8 @@ expanded), and refuses it before any rule runs when:
   `MAX_ALIASES` aliased fields, or nest deeper than `MAX_DEPTH`;
 - one selection set, fragments included, asks for the same response name more than
   `MAX_SAME_NAME` times (what makes the overlap check quadratic);
-- a fragment spread names an unknown fragment or spreads itself (a cycle).
+- a fragment spread names an unknown fragment or spreads itself (a cycle);
+- a string literal holds a NUL byte (and, checked per request, so may no variable).
 
 The limits are far above what a storefront asks: a storefront's queries have a few hundred tokens and
 fields (the largest of our storefront flows 269 tokens, the GraphiQL introspection query 160); the
@@ -29,9 +30,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.core.validators import ProhibitNullCharactersValidator
 from graphql import GraphQLError, parse
 from graphql.language import (DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode,
-                              InlineFragmentNode, OperationDefinitionNode, SelectionSetNode)
+                              InlineFragmentNode, Node, OperationDefinitionNode, SelectionSetNode, StringValueNode)
 
 MAX_TOKENS = 4_000
 MAX_SELECTIONS = 3_000
@@ -72,8 +74,32 @@ def parse_limited(query: str) -> DocumentNode:
         raise GraphQLError("The document is nested too deeply.") from None
 
 
+def nul_error() -> GraphQLError:
+    # PostgreSQL text cannot hold NUL: refused here, in Django's words (as a form's CharField refuses it), so
+    # that no input reaches a query that would fail with the database's own message.
+    return GraphQLError(str(ProhibitNullCharactersValidator.message), extensions={"exception": {"code": "NulCharacter"}})
+
+
+def variables_contain_nul(variables) -> bool:
+    """Whether any string in the (JSON) variables, at any depth, holds a NUL; iterative, as JSON can nest deeply."""
+    stack = [variables]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def document_limit_errors(document: DocumentNode) -> list[GraphQLError]:
     """Why the document is refused; empty when it is within every limit."""
+    if any(isinstance(node, StringValueNode) and "\x00" in node.value for node in _nodes(document)):
+        return [nul_error()]
     fragments: dict[str, FragmentDefinitionNode] = {}
     for definition in document.definitions:
         if isinstance(definition, FragmentDefinitionNode):
@@ -109,6 +135,20 @@ def document_limit_errors(document: DocumentNode) -> list[GraphQLError]:
     if total.aliases > MAX_ALIASES:
         return [_too_many_aliases()]
     return []
+
+
+def _nodes(document: DocumentNode):
+    """Every node of the document, without recursion."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        yield node
+        for key in node.keys:
+            child = getattr(node, key, None)
+            if isinstance(child, Node):
+                stack.append(child)
+            elif isinstance(child, (list, tuple)):
+                stack.extend(c for c in child if isinstance(c, Node))
 
 
 def _too_many_fields() -> GraphQLError:

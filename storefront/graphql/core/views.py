@@ -23,7 +23,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 
 from .auth import TokenError, user_from_access_token
 from .execution import FastPromiseExecutionContext
-from .limits import document_limit_errors, parse_limited
+from .limits import document_limit_errors, nul_error, parse_limited, variables_contain_nul
 from .validation import validation_rules
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ class SaleorGraphQLView(GraphQLView):
         document, errors = _documents.get(query, schema, self.validation_rules)
         if errors:
             return ExecutionResult(data=None, errors=errors)
+        if variables_contain_nul(variables):
+            return ExecutionResult(data=None, errors=[nul_error()])
         operation_ast = get_operation_ast(document, operation_name)
         if request.method.lower() == "get" and operation_ast is not None \
                 and operation_ast.operation != OperationType.QUERY:
@@ -134,6 +136,8 @@ class SaleorGraphQLView(GraphQLView):
             return super().parse_body(request)
         except MultiPartParserError:  # e.g. an empty or missing boundary
             raise HttpError(HttpResponseBadRequest("Invalid multipart request.")) from None
+        except RecursionError:  # JSON nested deeper than the decoder can follow
+            raise HttpError(HttpResponseBadRequest("POST body sent invalid JSON.")) from None
 
     @staticmethod
     def _parse_multipart(request):

@@ -13,7 +13,8 @@ from storefront.product.selectors import (VariantPrice, category_by_slug, collec
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import card_products, cards_for, first_products, listing_page
+from ..forms import SearchForm
+from ..listing import ListingFilterForm, card_products, cards_for, first_products, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -83,7 +84,11 @@ def collection(request, slug):
 
 @require_GET
 def search(request):
-    query = (request.GET.get("q") or "").strip()[:100]
+    search_form = SearchForm(request.GET)
+    if not search_form.is_valid():
+        return render(request, "web/search.html", {"query": "", "search_errors": search_form.errors["q"],
+                                                   "form": ListingFilterForm()}, status=400)
+    query = search_form.query()
     form, page, cards = _listing(request, query=query)
     return render(request, "web/search.html", {"query": query, "form": form, "page": page, "cards": cards})
 
@@ -91,7 +96,10 @@ def search(request):
 @require_GET
 def search_suggest(request):
     """Suggestions as the shopper types (htmx swaps this fragment under the search box)."""
-    query = (request.GET.get("q") or "").strip()[:100]
+    search_form = SearchForm(request.GET)
+    if not search_form.is_valid():
+        return render(request, "web/_suggestions.html", {"query": "", "products": []}, status=400)
+    query = search_form.query()
     products = []
     if len(query) >= 2:
         products = first_products(products_filter(channel=current_channel(request), actor=request.user,
