@@ -185,3 +185,76 @@ def test_ids_that_are_not_ids_name_nothing(gql, product):
         body = gql.post('query($id: ID!) { product(id: $id, channel: "vietnam") { id } }', {"id": identifier})
         assert body["data"]["product"] is None
         assert body["errors"][0]["message"] == f"Couldn't resolve id: {identifier}."
+
+
+PRODUCT_RENAME = """mutation Rename($id: ID!, $input: ProductInput!) {
+  productUpdate(id: $id, input: $input) { product { name } errors { field message code } } }"""
+FOREIGN = "http://127.0.0.1:8700"  # the B2B sandbox: another port of the same site, so it gets the cookie
+
+
+def _rename_body(product, name):
+    from storefront.graphql.core.ids import global_id
+
+    return {"query": PRODUCT_RENAME, "variables": {"id": global_id("Product", product.pk), "input": {"name": name}}}
+
+
+def test_session_cookie_cannot_be_used_from_a_foreign_origin(coop_staff, product):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1:8000")
+    browser.force_login(coop_staff)
+    body = _rename_body(product, "Hacked")
+    form = browser.post("/graphql/", {"query": body["query"], "variables": json.dumps(body["variables"])},
+                        HTTP_ORIGIN=FOREIGN)
+    assert form.status_code == 403
+    assert form.json()["errors"][0]["extensions"]["exception"]["code"] == "CsrfError"
+    foreign_json = browser.post("/graphql/", json.dumps(body), content_type="application/json", HTTP_ORIGIN=FOREIGN)
+    assert foreign_json.status_code == 403
+    no_origin = browser.post("/graphql/", json.dumps(body), content_type="application/json")
+    assert no_origin.status_code == 403
+    referer = browser.post("/graphql/", json.dumps(body), content_type="application/json",
+                           HTTP_REFERER=f"{FOREIGN}/buyer/page")
+    assert referer.status_code == 403
+    product.refresh_from_db()
+    assert product.name != "Hacked"
+
+
+def test_session_cookie_works_from_our_origin_or_with_the_csrf_token(coop_staff, product):
+    from django.middleware.csrf import get_token
+    from django.test import Client, RequestFactory
+
+    browser = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1:8000")
+    browser.force_login(coop_staff)
+    same = browser.post("/graphql/", json.dumps(_rename_body(product, "Bưởi da xanh")),
+                        content_type="application/json", HTTP_ORIGIN="http://127.0.0.1:8000")
+    assert same.status_code == 200 and same.json()["data"]["productUpdate"]["product"]["name"] == "Bưởi da xanh"
+    by_referer = browser.post("/graphql/", json.dumps(_rename_body(product, "Bưởi năm roi")),
+                              content_type="application/json", HTTP_REFERER="http://127.0.0.1:8000/graphql/")
+    assert by_referer.json()["data"]["productUpdate"]["product"]["name"] == "Bưởi năm roi"
+    token = get_token(RequestFactory().get("/"))
+    browser.cookies["csrftoken"] = token
+    with_token = browser.post("/graphql/", json.dumps(_rename_body(product, "Bưởi Tân Triều")),
+                              content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert with_token.json()["data"]["productUpdate"]["product"]["name"] == "Bưởi Tân Triều"
+
+
+def test_token_and_anonymous_clients_need_no_csrf(coop_staff, product, channel):
+    from django.test import Client
+
+    from storefront.graphql.core.auth import create_access_token
+
+    client = Client(enforce_csrf_checks=True)
+    bearer = client.post("/graphql/", json.dumps(_rename_body(product, "Bưởi Phúc Trạch")),
+                         content_type="application/json", HTTP_ORIGIN=FOREIGN,
+                         HTTP_AUTHORIZATION=f"Bearer {create_access_token(coop_staff)}")
+    assert bearer.json()["data"]["productUpdate"]["product"]["name"] == "Bưởi Phúc Trạch"
+    anonymous = client.post("/graphql/", json.dumps({"query": "{ shop { name } }"}), content_type="application/json",
+                            HTTP_ORIGIN=FOREIGN)
+    assert anonymous.status_code == 200 and anonymous.json()["data"]["shop"]["name"]
+    client.force_login(coop_staff)  # a session cookie, but the token decides who is asking
+    bearer = client.post("/graphql/", json.dumps(_rename_body(product, "Bưởi Diễn")), content_type="application/json",
+                         HTTP_ORIGIN=FOREIGN, HTTP_AUTHORIZATION=f"Bearer {create_access_token(coop_staff)}")
+    assert bearer.json()["data"]["productUpdate"]["product"]["name"] == "Bưởi Diễn"
+    other_scheme = client.post("/graphql/", json.dumps(_rename_body(product, "Hacked")),
+                               content_type="application/json", HTTP_ORIGIN=FOREIGN, HTTP_AUTHORIZATION="Basic eDp5")
+    assert other_scheme.status_code == 403

@@ -2,6 +2,10 @@
 
 * `Authorization: Bearer <JWT>` authenticates the request (a bad token is Saleor's error, not a
   silent anonymous request).
+* The endpoint is CSRF-exempt for token and anonymous clients (Saleor storefronts), but a POST that
+  the session cookie authenticates must be JSON (a cross-site HTML form cannot send it) and come from
+  our own origin (Origin, else Referer) or carry Django's CSRF token: otherwise any page of the same
+  site, e.g. the B2B sandbox on another port, could post a form as the signed-in staff member.
 * GraphQL multipart requests (file uploads) map files into the variables.
 * Promise-based execution so DataLoaders batch; depth and cost rules.
 * An unexpected exception in the view answers a GraphQL error, never an HTML 500 page.
@@ -12,11 +16,14 @@ import json
 import logging
 from collections import OrderedDict
 from threading import Lock
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.http.multipartparser import MultiPartParserError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware
 from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, validate
@@ -71,12 +78,40 @@ def _json_error(message: str, status: int, code: str | None = None) -> HttpRespo
     return HttpResponse(json.dumps({"errors": [error]}), status=status, content_type="application/json")
 
 
+def _same_origin(request) -> bool:
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is None:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        if not referer.scheme or not referer.netloc:
+            return False
+        origin = f"{referer.scheme}://{referer.netloc}"
+    ours = f"{'https' if request.is_secure() else 'http'}://{request.get_host()}"
+    return origin == ours or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+def _csrf_token_valid(request) -> bool:
+    """Django's own CSRF check (token in the X-CSRFToken header against the csrftoken cookie)."""
+    def view(request):  # not csrf_exempt, unlike the endpoint itself
+        return None
+
+    return CsrfViewMiddleware(view).process_view(request, view, (), {}) is None
+
+
+def _session_request_refusal(request) -> str | None:
+    if GraphQLView.get_content_type(request) != "application/json":
+        return "Requests authenticated by the session cookie must send JSON."
+    if not (_same_origin(request) or _csrf_token_valid(request)):
+        return "CSRF check failed: send the X-CSRFToken header, or authenticate with a token."
+    return None
+
+
 class SaleorGraphQLView(GraphQLView):
     execution_context_class = FastPromiseExecutionContext
     validation_rules = validation_rules()
 
     def dispatch(self, request, *args, **kwargs):
         header = request.META.get("HTTP_AUTHORIZATION", "")
+        by_token = False
         if header:
             scheme, _, token = header.partition(" ")
             if scheme.lower() in ("bearer", "jwt") and token.strip():
@@ -84,8 +119,13 @@ class SaleorGraphQLView(GraphQLView):
                     request.user = user_from_access_token(token.strip())
                 except TokenError as exc:
                     return _json_error(str(exc), 401, exc.code)
+                by_token = True
         if not hasattr(request, "user"):
             request.user = AnonymousUser()
+        elif request.method == "POST" and not by_token and request.user.is_authenticated:
+            refusal = _session_request_refusal(request)
+            if refusal:
+                return _json_error(refusal, 403, "CsrfError")
         try:
             return super().dispatch(request, *args, **kwargs)
         except Exception:  # a bug must not leak a Django error page to an API client

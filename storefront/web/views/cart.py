@@ -3,6 +3,7 @@ header's mini-cart swapped out of band) and a plain form post with a redirect.""
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +25,13 @@ def _row_id(raw) -> int | None:
     if not re.fullmatch(r"[0-9]{1,18}", raw):
         return None
     return int(raw) or None
+
+
+def _line_id(raw) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw or ""))
+    except ValueError:
+        return None
 
 
 def _quantity(raw, *, minimum: int) -> int | None:
@@ -99,7 +107,7 @@ def cart_update(request):
     checkout = current_checkout(request)
     if checkout is None:
         return redirect("web:cart")
-    line = get_object_or_404(checkout.lines.select_related("variant"), pk=_row_id(request.POST.get("line")))
+    line = get_object_or_404(checkout.lines.select_related("variant"), pk=_line_id(request.POST.get("line")))
     quantity = _quantity(request.POST.get("quantity"), minimum=0)
     if quantity is None:
         return _cart_response(request, {str(line.pk): [_("Số lượng phải là số nguyên không âm.")]})
@@ -115,7 +123,7 @@ def cart_remove(request):
     checkout = current_checkout(request)
     if checkout is None:
         return redirect("web:cart")
-    line = get_object_or_404(checkout.lines, pk=_row_id(request.POST.get("line")))
+    line = get_object_or_404(checkout.lines, pk=_line_id(request.POST.get("line")))
     try:
         checkout_lines_delete(checkout=checkout, line_ids=[line.pk])
     except ValidationError as exc:
