@@ -175,17 +175,17 @@ def _lease_seconds() -> float:
 
 
 def _lease_acquire(holder: str) -> Lease | None:
-    """The lease, with a generation no earlier holder has, or None while someone else holds it."""
+    """The lease, with a generation no earlier holder has, or None while someone else holds it. A compare-and-set
+    on the generation read: of two runs racing for an expired lease, one wins."""
     now = timezone.now()
-    with transaction.atomic():
-        SyncLease.objects.get_or_create(name="sync", defaults={"expires_at": now})
-        lease = SyncLease.objects.select_for_update().get(name="sync")
-        if lease.holder and lease.holder != holder and lease.expires_at >= now:
-            return None
-        lease.holder, lease.generation = holder, lease.generation + 1
-        lease.expires_at = now + timedelta(seconds=_lease_seconds())
-        lease.save(update_fields=["holder", "generation", "expires_at"])
-    return Lease(holder, lease.generation)
+    lease, _ = SyncLease.objects.get_or_create(name="sync", defaults={"expires_at": now})
+    if lease.holder and lease.holder != holder and lease.expires_at >= now:
+        return None
+    generation = lease.generation + 1
+    taken = SyncLease.objects.filter(name="sync", generation=lease.generation).filter(
+        Q(expires_at__lt=now) | Q(holder=holder) | Q(holder="")).update(
+        holder=holder, generation=generation, expires_at=now + timedelta(seconds=_lease_seconds()))
+    return Lease(holder, generation) if taken else None
 
 
 def _lease_renew(lease: Lease) -> None:

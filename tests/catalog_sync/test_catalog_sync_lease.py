@@ -44,7 +44,7 @@ def test_generation_fences_an_overtaken_holder(db, settings):
         _lease_renew(type(first)(holder="second", generation=first.generation))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_syncs_with_an_expiring_lease_publish_each_product_once(coop, channel, trade_staff, slow_short_lease,
                                                                     catalog, categories, source):
     if connection.vendor != "postgresql":

@@ -105,6 +105,13 @@ def _session_request_refusal(request) -> str | None:
     return None
 
 
+# GraphiQL (graphene-django's page) runs React from its CDN, with an inline style and configuration script.
+GRAPHIQL_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+                   "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+                   "font-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'; object-src 'none'; "
+                   "base-uri 'self'; frame-ancestors 'none'")
+
+
 class SaleorGraphQLView(GraphQLView):
     execution_context_class = FastPromiseExecutionContext
     validation_rules = validation_rules()
@@ -131,6 +138,11 @@ class SaleorGraphQLView(GraphQLView):
         except Exception:  # a bug must not leak a Django error page to an API client
             logger.exception("GraphQL request failed")
             return _json_error("Internal Server Error", 500)
+
+    def render_graphiql(self, request, **data):
+        response = super().render_graphiql(request, **data)
+        response["Content-Security-Policy"] = GRAPHIQL_POLICY
+        return response
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         """graphene-django's, with parse + validate cached per query text."""
