@@ -345,7 +345,8 @@ def _inquiry_values(remote) -> tuple[dict, str, list[str]]:
         "source": Inquiry.Source.PLATFORM, "remote_product_id": text["product_id"], "subject": text["subject"],
         "message": text["description"], "quantity": quantity, "quantity_unit": text["quantity_unit"],
         "buyer_name": text["buyer_name"], "company_name": text["company_name"], "country": text["country"],
-        "email": text["email"], "status": remote.status if remote.status in Inquiry.Status.values else Inquiry.Status.NEW,
+        "email": text["email"],
+        "status": remote.status if remote.status in Inquiry.Status.values else Inquiry.Status.NEW,
         "received_at": remote.gmt_create or timezone.now()}
     return values, reason, problems
 

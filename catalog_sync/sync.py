@@ -584,7 +584,8 @@ class _Engine:
             self._recover(unknown_adds, report)
         self._display(display_on, online=True, report=report, done=done, total=total)
 
-    def _send_fenced(self, pool: ThreadPoolExecutor, chunk: list[PlannedChange], workers: int) -> tuple[list, LeaseLost | None]:
+    def _send_fenced(self, pool: ThreadPoolExecutor, chunk: list[PlannedChange],
+                     workers: int) -> tuple[list, LeaseLost | None]:
         """Send the chunk's writes, each only once a worker is free to send it at once and after renewing the
         lease (the fence: a run whose lease was taken over stops here). An add is announced (ADDING, with the
         time it goes out) just before it is sent, so that another run neither adds it again nor, judging by a

@@ -59,7 +59,8 @@ class Knobs:
         unknown = sorted(str(name) for name in changes if name not in known)
         if unknown:
             raise ValueError(f"unknown knob: {', '.join(unknown)}")
-        candidate = replace(self, **{name: _coerce(name, value, getattr(self, name)) for name, value in changes.items()})
+        coerced = {name: _coerce(name, value, getattr(self, name)) for name, value in changes.items()}
+        candidate = replace(self, **coerced)
         candidate.validate()
         for name in changes:
             setattr(self, name, getattr(candidate, name))

@@ -77,7 +77,8 @@ def parse_limited(query: str) -> DocumentNode:
 def nul_error() -> GraphQLError:
     # PostgreSQL text cannot hold NUL: refused here, in Django's words (as a form's CharField refuses it), so
     # that no input reaches a query that would fail with the database's own message.
-    return GraphQLError(str(ProhibitNullCharactersValidator.message), extensions={"exception": {"code": "NulCharacter"}})
+    return GraphQLError(str(ProhibitNullCharactersValidator.message),
+                        extensions={"exception": {"code": "NulCharacter"}})
 
 
 def variables_contain_nul(variables) -> bool:
