@@ -109,3 +109,17 @@ class ManualInquiryForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     quantity = forms.CharField(label=_("Số lượng"), required=False)
     quantity_unit = forms.ChoiceField(label=_("Đơn vị"), choices=UNIT_CHOICES, required=False)
+
+
+class CandidateFilterForm(forms.Form):
+    """The candidates list's filters as typed in the address bar: CharFields refuse NUL bytes (PostgreSQL text
+    cannot hold them) and `cooperative`/`category` must be ids."""
+
+    q = forms.CharField(label=_("Tìm"), required=False)
+    status = forms.CharField(label=_("Trạng thái"), required=False)
+    cooperative = forms.IntegerField(label=_("Hợp tác xã"), required=False, min_value=1, max_value=2**63 - 1)
+    category = forms.IntegerField(label=_("Danh mục"), required=False, min_value=1, max_value=2**63 - 1)
+
+
+class InquiryFilterForm(forms.Form):
+    status = forms.CharField(label=_("Trạng thái"), required=False)

@@ -230,11 +230,14 @@ class SyncAttempt(models.Model):
 
 
 class SyncLease(models.Model):
-    """One sync at a time across workers; a lease (not a held lock) so a killed worker frees it."""
+    """One sync at a time across workers; a lease (not a held lock) so a killed worker frees it. Each taking of
+    the lease increases `generation`: a holder writes only while the generation is still its own (a fencing token),
+    so a run whose lease expired and was taken over is stopped before its next call to the platform."""
 
     name = models.CharField(max_length=32, primary_key=True)
     holder = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField(default=timezone.now)
+    generation = models.BigIntegerField(default=0)
 
 
 class SyncCursor(models.Model):
@@ -255,6 +258,14 @@ class Inquiry(models.Model):
         PLATFORM = "platform", _("Từ sàn B2B")
         MANUAL = "manual", _("Nhập tay")
 
+    class Quarantine(models.TextChoices):
+        """Why a pulled inquiry is held for trade staff instead of going to the cooperative."""
+
+        NONE = "", ""
+        CONTROL_CHARACTERS = "control_characters", _("Có ký tự điều khiển (đã xóa)")
+        INVALID_QUANTITY = "invalid_quantity", _("Số lượng không hợp lệ (đã bỏ)")
+        UNREADABLE = "unreadable", _("Không đọc được đầy đủ từ sàn")
+
     remote_id = models.CharField(max_length=64, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.PLATFORM)
     product_id = models.BigIntegerField(null=True, blank=True)
@@ -271,6 +282,8 @@ class Inquiry(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.NEW, db_index=True)
     received_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    quarantine = models.CharField(max_length=32, choices=Quarantine.choices, blank=True, default="")
+    quarantine_detail = models.TextField(blank=True)  # what arrived, escaped (repr), for trade staff
 
     class Meta:
         ordering = ["-received_at"]

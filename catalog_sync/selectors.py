@@ -120,8 +120,8 @@ def dashboard() -> dict:
 def inquiries_for_actor(*, actor, source: CatalogSource, status: str = ""):
     """Trade staff see every inquiry; a cooperative's staff only their cooperative's."""
     qs = Inquiry.objects.all()
-    if not source.is_trade_staff(actor):
-        qs = qs.filter(cooperative_id__in=source.cooperative_ids_of(actor))
+    if not source.is_trade_staff(actor):  # quarantined ones wait for trade staff to look at them
+        qs = qs.filter(cooperative_id__in=source.cooperative_ids_of(actor), quarantine="")
     if status:
         qs = qs.filter(status=status)
     return qs

@@ -6,6 +6,7 @@ catalog source) and raises ValidationError with CatalogSyncErrorCode values on b
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as ET
 from datetime import date as date_type
 from datetime import datetime, timedelta
@@ -14,9 +15,11 @@ from decimal import Decimal, InvalidOperation
 import requests
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from integrations.alibaba import AlibabaError, RetryableError
 
 from .error_codes import CatalogSyncErrorCode as Code
 from .mapping import MARKETS, PAYMENT_METHODS, PERIODS, UNITS, Tier, suggest_price_usd, tier_diagnostics
@@ -316,7 +319,42 @@ def reviews_pull(*, catalog: B2BCatalog) -> int:
 
 
 # -- inquiries -----------------------------------------------------------------------------------------------
+# C0 control characters but tab and line breaks, and DEL: a buyer never means them, and PostgreSQL text refuses NUL.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INQUIRY_TEXT = {"subject": 255, "description": None, "quantity_unit": 32, "buyer_name": 255, "company_name": 255,
+                 "country": 64, "email": 254, "product_id": 64}
+_QUANTITY_LIMIT = Decimal("1e11")  # Inquiry.quantity: 14 digits, 3 of them decimals
+
+
+def _inquiry_values(remote) -> tuple[dict, str, list[str]]:
+    """The Inquiry fields of a platform inquiry, sanitised; the quarantine reason (or "") and what was wrong."""
+    problems, reason = [], ""
+    text = {}
+    for name, limit in _INQUIRY_TEXT.items():
+        raw = getattr(remote, name, None) or ""
+        clean = _CONTROL_CHARACTERS.sub("", str(raw))
+        if clean != raw:
+            problems.append(f"{name}: {raw!r}"[:500])
+            reason = Inquiry.Quarantine.CONTROL_CHARACTERS
+        text[name] = clean[:limit] if limit else clean
+    quantity = remote.quantity
+    if quantity is not None and not (quantity.is_finite() and abs(quantity) < _QUANTITY_LIMIT):
+        problems.append(f"quantity: {quantity!r}")
+        reason, quantity = reason or Inquiry.Quarantine.INVALID_QUANTITY, None
+    values = {
+        "source": Inquiry.Source.PLATFORM, "remote_product_id": text["product_id"], "subject": text["subject"],
+        "message": text["description"], "quantity": quantity, "quantity_unit": text["quantity_unit"],
+        "buyer_name": text["buyer_name"], "company_name": text["company_name"], "country": text["country"],
+        "email": text["email"],
+        "status": remote.status if remote.status in Inquiry.Status.values else Inquiry.Status.NEW,
+        "received_at": remote.gmt_create or timezone.now()}
+    return values, reason, problems
+
+
 def inquiries_pull(*, catalog: B2BCatalog) -> int:
+    """Import the platform's new inquiries and move the cursor past them. One bad record must not stop the others
+    (nor hold the cursor back for ever): it is sanitised and kept in quarantine, visible to trade staff only; only
+    a transient failure of the platform stops the pull, to be retried from the same cursor."""
     if not catalog.supports_inquiries:
         return 0  # the real platform has no inquiry API: staff enter them by hand
     cursor = SyncCursor.objects.filter(name="inquiries").first()
@@ -331,15 +369,30 @@ def inquiries_pull(*, catalog: B2BCatalog) -> int:
             newest = brief.gmt_create
         if str(brief.inquiry_id) in known:
             continue
-        full = catalog.get_inquiry(brief.inquiry_id)
-        product_id = by_remote_product.get(full.product_id)
-        Inquiry.objects.get_or_create(remote_id=str(full.inquiry_id), defaults={
-            "source": Inquiry.Source.PLATFORM, "product_id": product_id, "cooperative_id": coop_of.get(product_id),
-            "remote_product_id": full.product_id, "subject": full.subject[:255], "message": full.description or "",
-            "quantity": full.quantity, "quantity_unit": full.quantity_unit[:32], "buyer_name": full.buyer_name[:255],
-            "company_name": full.company_name[:255], "country": full.country[:64], "email": full.email[:254],
-            "status": full.status if full.status in Inquiry.Status.values else Inquiry.Status.NEW,
-            "received_at": full.gmt_create or timezone.now()})
+        unreadable = ""
+        try:
+            full = catalog.get_inquiry(brief.inquiry_id)
+        except RetryableError:
+            raise
+        except AlibabaError as exc:  # this record only: keep what the list said
+            full, unreadable = brief, f"get_inquiry: {exc}"[:500]
+        values, reason, problems = _inquiry_values(full)
+        if unreadable:
+            reason, problems = Inquiry.Quarantine.UNREADABLE, [unreadable, *problems]
+        product_id = by_remote_product.get(values["remote_product_id"])
+        values.update(product_id=product_id, cooperative_id=coop_of.get(product_id), quarantine=reason,
+                      quarantine_detail="\n".join(problems))
+        if reason:
+            log.warning("inquiry %s quarantined (%s): %s", brief.inquiry_id, reason, "; ".join(problems))
+        try:
+            with transaction.atomic():
+                Inquiry.objects.get_or_create(remote_id=str(brief.inquiry_id), defaults=values)
+        except DatabaseError as exc:  # still refused: keep a placeholder for staff rather than block the rest
+            log.exception("inquiry %s could not be stored", brief.inquiry_id)
+            Inquiry.objects.get_or_create(remote_id=str(brief.inquiry_id), defaults={
+                "source": Inquiry.Source.PLATFORM, "received_at": values["received_at"],
+                "quarantine": Inquiry.Quarantine.UNREADABLE,
+                "quarantine_detail": f"{type(exc).__name__}\n" + "\n".join(problems)})
         created += 1
     if newest is not None:
         SyncCursor.objects.update_or_create(name="inquiries", defaults={"value": newest})
@@ -349,7 +402,8 @@ def inquiries_pull(*, catalog: B2BCatalog) -> int:
 def _require_inquiry_access(actor, source: CatalogSource, inquiry: Inquiry) -> None:
     if source.is_trade_staff(actor):
         return
-    if inquiry.cooperative_id is None or inquiry.cooperative_id not in source.cooperative_ids_of(actor):
+    if inquiry.quarantine or inquiry.cooperative_id is None \
+            or inquiry.cooperative_id not in source.cooperative_ids_of(actor):
         raise PermissionDenied(_("Bạn không có quyền xem yêu cầu báo giá này."))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -161,24 +162,43 @@ def _setting(name: str, default):
 
 
 # -- lease -------------------------------------------------------------------------------------------
-def _lease_acquire(holder: str) -> bool:
+@dataclass(frozen=True)
+class Lease:
+    """The lease as one run took it: `generation` fences its writes (see SyncLease)."""
+
+    holder: str
+    generation: int
+
+
+def _lease_seconds() -> float:
+    return _setting("LEASE_SECONDS", 120)
+
+
+def _lease_acquire(holder: str) -> Lease | None:
+    """The lease, with a generation no earlier holder has, or None while someone else holds it. A compare-and-set
+    on the generation read: of two runs racing for an expired lease, one wins."""
     now = timezone.now()
-    SyncLease.objects.get_or_create(name="sync", defaults={"expires_at": now})
-    taken = SyncLease.objects.filter(name="sync").filter(
+    lease, _ = SyncLease.objects.get_or_create(name="sync", defaults={"expires_at": now})
+    if lease.holder and lease.holder != holder and lease.expires_at >= now:
+        return None
+    generation = lease.generation + 1
+    taken = SyncLease.objects.filter(name="sync", generation=lease.generation).filter(
         Q(expires_at__lt=now) | Q(holder=holder) | Q(holder="")).update(
-        holder=holder, expires_at=now + timedelta(seconds=_setting("LEASE_SECONDS", 120)))
-    return taken == 1
+        holder=holder, generation=generation, expires_at=now + timedelta(seconds=_lease_seconds()))
+    return Lease(holder, generation) if taken else None
 
 
-def _lease_renew(holder: str) -> None:
-    now = timezone.now()
-    if not SyncLease.objects.filter(name="sync", holder=holder).update(
-            expires_at=now + timedelta(seconds=_setting("LEASE_SECONDS", 120))):
-        raise LeaseLost(holder)
+def _lease_renew(lease: Lease) -> None:
+    """Extend the lease before a write; LeaseLost when another run has taken it since (its generation moved on),
+    even if that run has finished: what we were about to send is no longer ours to send."""
+    if not SyncLease.objects.filter(name="sync", holder=lease.holder, generation=lease.generation).update(
+            expires_at=timezone.now() + timedelta(seconds=_lease_seconds())):
+        raise LeaseLost(lease.holder)
 
 
-def _lease_release(holder: str) -> None:
-    SyncLease.objects.filter(name="sync", holder=holder).update(holder="", expires_at=timezone.now())
+def _lease_release(lease: Lease) -> None:
+    SyncLease.objects.filter(name="sync", holder=lease.holder, generation=lease.generation).update(
+        holder="", expires_at=timezone.now())
 
 
 # -- entry point -------------------------------------------------------------------------------------
@@ -189,14 +209,15 @@ def catalog_sync_run(*, source: CatalogSource, catalog: B2BCatalog | None = None
     own_catalog = catalog is None
     catalog = catalog or B2BCatalog()
     holder = f"{triggered_by or 'sync'}-{uuid.uuid4().hex[:12]}"
-    if not dry_run and not _lease_acquire(holder):
+    lease = None if dry_run else _lease_acquire(holder)
+    if not dry_run and lease is None:
         raise SyncBusy()
     kind = SyncRun.Kind.DRY_RUN if dry_run else (SyncRun.Kind.FULL if full else SyncRun.Kind.SYNC)
     run = SyncRun.objects.create(kind=kind, triggered_by=triggered_by[:64])
     reads0, writes0 = catalog.counts.reads, catalog.counts.writes
     report = SyncReport(run=run, changes=[], counts=Counter())
     try:
-        engine = _Engine(source=source, catalog=catalog, run=run, dry_run=dry_run, holder=holder,
+        engine = _Engine(source=source, catalog=catalog, run=run, dry_run=dry_run, lease=lease,
                          progress=progress or (lambda *a: None))
         engine.execute(full=full, report=report)
     except Exception as exc:
@@ -212,8 +233,8 @@ def catalog_sync_run(*, source: CatalogSource, catalog: B2BCatalog | None = None
         run.read_calls, run.write_calls = report.read_calls, report.write_calls
         run.finished_at = timezone.now()
         run.save()
-        if not dry_run:
-            _lease_release(holder)
+        if lease is not None:
+            _lease_release(lease)
         if own_catalog:
             catalog.close()
     return report
@@ -233,12 +254,12 @@ _NEW_LISTING = (None, Listing.State.NEW, "", False, "", "", "", None)
 
 
 class _Engine:
-    def __init__(self, *, source, catalog, run, dry_run, holder, progress):
+    def __init__(self, *, source, catalog, run, dry_run, lease, progress):
         self.source = source
         self.catalog = catalog
         self.run = run
         self.dry_run = dry_run
-        self.holder = holder
+        self.lease = lease
         self.progress = progress
         self.now = timezone.now()
         self.extra_offline: list[str] = []  # remote products nobody links to (duplicates, drift)
@@ -406,6 +427,8 @@ class _Engine:
                 prepared.append((ref, image_prep.prepare_image(self.source.image_bytes(ref.media_id))))
             except (OSError, ValueError) as exc:
                 log.warning("image %s cannot be prepared: %s", ref.media_id, exc)
+        if prepared:
+            _lease_renew(self.lease)
         with ThreadPoolExecutor(max_workers=_setting("WORKERS", 8)) as pool:
             results = list(pool.map(self._upload_one, prepared))
         rows = []
@@ -462,13 +485,23 @@ class _Engine:
                 lst.add_started_at = None
                 lst.last_error = lst.last_error_code = ""
                 lst.last_synced_at = self.now
-                report.counts[RECOVER] += 1
-                SyncAttempt.objects.create(listing=lst, run=self.run, action=RECOVER, outcome=SyncAttempt.Outcome.OK,
-                                           message=f"found {keep.product_id} by model number {model}")
+                fields = _RECOVERED_FIELDS
             elif lst.add_started_at and self.now - lst.add_started_at > settle:
                 # The lost add never reached the platform (nothing carries our number): safe to add again.
                 lst.state, lst.add_started_at, lst.pending_hash = Listing.State.NEW, None, ""
-            lst.save()
+                fields = ("state", "add_started_at", "pending_hash")
+            else:
+                continue  # still unconfirmed: nothing learnt, nothing written
+            # Only over a row still unconfirmed: the run that sent the add may have recorded its outcome while we
+            # looked, and an old copy written over it would lose the remote id and add the product again.
+            if not Listing.objects.filter(pk=lst.pk, state=Listing.State.ADDING, remote_id="").update(
+                    **{name: getattr(lst, name) for name in fields}, updated_at=timezone.now()):
+                lst.refresh_from_db()
+                continue
+            if matches:
+                report.counts[RECOVER] += 1
+                SyncAttempt.objects.create(listing=lst, run=self.run, action=RECOVER, outcome=SyncAttempt.Outcome.OK,
+                                           message=f"found {keep.product_id} by model number {model}")
 
     # -- full reconciliation ---------------------------------------------------------------------------
     def _reconcile(self, profiles: list[ExportProfile], report: SyncReport) -> None:
@@ -520,6 +553,7 @@ class _Engine:
         done = 0
         self.progress("write", done, total)
         if self.extra_offline and not self.dry_run:
+            _lease_renew(self.lease)
             try:
                 self.catalog.set_display(self.extra_offline, online=False)
                 report.counts["extra_offline"] = len(self.extra_offline)
@@ -528,32 +562,58 @@ class _Engine:
             done += len(self.extra_offline)
         done = self._display(display_off, online=False, report=report, done=done, total=total)
         chunk_size = _setting("CHUNK", 64)
+        workers = _setting("WORKERS", 8)
         unknown_adds: list[Listing] = []
-        with ThreadPoolExecutor(max_workers=_setting("WORKERS", 8)) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             for start in range(0, len(writes), chunk_size):
                 chunk = writes[start:start + chunk_size]
-                _lease_renew(self.holder)
-                adds = [c for c in chunk if c.action == ADD]
-                if adds:
-                    stamp = timezone.now()
-                    for c in adds:
-                        c.listing.state, c.listing.add_started_at, c.listing.pending_hash = (
-                            Listing.State.ADDING, stamp, c.hash)
-                    _save_listings([c.listing for c in adds], ["state", "add_started_at", "pending_hash"])
-                results = list(pool.map(self._send, chunk))
+                results, lost = self._send_fenced(pool, chunk, workers)
                 attempts = []
-                for change, result in zip(chunk, results):
+                for change, result in zip(chunk, results):  # only what was sent: an overtaken run sends no more
                     attempts.append(self._apply(change, result, report, unknown_adds))
                     if change.outcome == "ok" and change.action == UPDATE and not change.listing.online:
                         display_on.append(PlannedChange(change.listing, change.profile, ONLINE))
                 with transaction.atomic():
-                    _save_listings([c.listing for c in chunk])
+                    _save_listings([c.listing for c in chunk[:len(results)]])
                     SyncAttempt.objects.bulk_create([a for a in attempts if a is not None])
+                if lost is not None:
+                    raise lost
                 done += len(chunk)
                 self.progress("write", done, total)
         if unknown_adds:
             self._recover(unknown_adds, report)
         self._display(display_on, online=True, report=report, done=done, total=total)
+
+    def _send_fenced(self, pool: ThreadPoolExecutor, chunk: list[PlannedChange],
+                     workers: int) -> tuple[list, LeaseLost | None]:
+        """Send the chunk's writes, each only once a worker is free to send it at once and after renewing the
+        lease (the fence: a run whose lease was taken over stops here). An add is announced (ADDING, with the
+        time it goes out) just before it is sent, so that another run neither adds it again nor, judging by a
+        stale time, takes it for lost. The results of what was sent, in order, and the LeaseLost that stopped it."""
+        slots = threading.Semaphore(workers)
+        futures = []
+        lost = None
+        for change in chunk:
+            slots.acquire()
+            try:
+                _lease_renew(self.lease)
+                if change.action == ADD:
+                    listing = change.listing
+                    listing.state, listing.add_started_at, listing.pending_hash = (
+                        Listing.State.ADDING, timezone.now(), change.hash)
+                    _save_listings([listing], ["state", "add_started_at", "pending_hash"])
+            except LeaseLost as exc:
+                slots.release()
+                lost = exc
+                break
+            futures.append(pool.submit(self._send_in_slot, change, slots))
+        return [f.result() for f in futures], lost
+
+    def _send_in_slot(self, change: PlannedChange, slots: threading.Semaphore):
+        try:
+            return self._send(change)
+        finally:
+            slots.release()
 
     def _send(self, change: PlannedChange):
         try:
@@ -631,7 +691,7 @@ class _Engine:
                  total: int) -> int:
         for start in range(0, len(changes), 50):
             batch = changes[start:start + 50]
-            _lease_renew(self.holder)
+            _lease_renew(self.lease)
             ids = [c.listing.remote_id for c in batch]
             action = ONLINE if online else OFFLINE
             try:
@@ -670,6 +730,8 @@ class _Engine:
         return done
 
 
+_RECOVERED_FIELDS = ("remote_id", "remote_url", "online", "state", "remote_status", "review", "content_hash",
+                     "pending_hash", "input_hash", "add_started_at", "last_error", "last_error_code", "last_synced_at")
 _LISTING_FIELDS = ["remote_id", "remote_url", "state", "online", "content_hash", "input_hash", "published_payload",
                    "review",
                    "remote_status", "review_reasons", "add_started_at", "pending_hash", "failed_hash",

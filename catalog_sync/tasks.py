@@ -6,7 +6,7 @@ from celery import shared_task
 from . import services
 from .remote import B2BCatalog
 from .source import shop_source
-from .sync import SyncBusy, catalog_sync_run
+from .sync import LeaseLost, SyncBusy, catalog_sync_run
 
 
 @shared_task(bind=True, max_retries=20, acks_late=True)
@@ -15,6 +15,8 @@ def sync_catalog_task(self, full: bool = False, triggered_by: str = "beat") -> d
         report = catalog_sync_run(source=shop_source(), full=full, triggered_by=triggered_by)
     except SyncBusy as exc:
         raise self.retry(countdown=30, exc=exc)
+    except LeaseLost:  # overtaken by a run that took the expired lease: that run finishes the work
+        return {"lease_lost": True}
     return {"run": report.run.pk, "writes": report.write_calls, **{k: v for k, v in report.counts.items()}}
 
 

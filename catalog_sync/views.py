@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import (ExchangeRateForm, ExportProfileForm, InquiryReplyForm, ManualInquiryForm, SuggestPricesForm)
+from .forms import (CandidateFilterForm, ExchangeRateForm, ExportProfileForm, InquiryFilterForm, InquiryReplyForm,
+                    ManualInquiryForm, SuggestPricesForm)
 from .mapping import build_listing
 from .models import ExchangeRate, ExportProfile, Inquiry, Listing
 from .selection import REASON_LABELS
@@ -71,15 +72,23 @@ def candidates(request):
                                         selected=request.POST.get("action") == "select")
         messages.success(request, _("Đã cập nhật lựa chọn."))
         return redirect(request.get_full_path())
-    def _int(name):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
-    rows = selectors.export_candidates(source=source, query=request.GET.get("q", ""),
-                                       cooperative_id=_int("cooperative"), category_id=_int("category"),
-                                       status=request.GET.get("status", ""))
+    filters = CandidateFilterForm(request.GET)
+    if filters.is_valid():
+        data, status = filters.cleaned_data, 200
+        rows = selectors.export_candidates(source=source, query=data["q"], cooperative_id=data["cooperative"],
+                                           category_id=data["category"], status=data["status"])
+    else:
+        rows, status = [], 400
+        _filter_errors(request, filters)
     return render(request, "catalog_sync/candidates.html", {
         "rows": rows, "cooperatives": source.cooperatives(), "categories": source.categories(),
-        "states": Listing.State.choices, "filters": request.GET})
+        "states": Listing.State.choices, "filters": request.GET}, status=status)
+
+
+def _filter_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[field].label or field}: {error}")
 
 
 @login_required
@@ -164,10 +173,16 @@ def inquiries(request):
     source = shop_source()
     if not (source.is_trade_staff(request.user) or source.cooperative_ids_of(request.user)):
         raise PermissionDenied
-    items = selectors.inquiries_for_actor(actor=request.user, source=source, status=request.GET.get("status", ""))
+    filters = InquiryFilterForm(request.GET)
+    if filters.is_valid():
+        items, status = selectors.inquiries_for_actor(actor=request.user, source=source,
+                                                      status=filters.cleaned_data["status"])[:200], 200
+    else:
+        items, status = [], 400
+        _filter_errors(request, filters)
     return render(request, "catalog_sync/inquiries.html", {
-        "inquiries": items[:200], "statuses": Inquiry.Status.choices,
-        "can_create": source.is_trade_staff(request.user)})
+        "inquiries": items, "statuses": Inquiry.Status.choices,
+        "can_create": source.is_trade_staff(request.user)}, status=status)
 
 
 @login_required

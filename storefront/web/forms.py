@@ -9,6 +9,15 @@ from django.utils.translation import pgettext_lazy
 from storefront.core.models import Commune, Province
 
 
+class SearchForm(forms.Form):
+    """The search box: a CharField refuses NUL bytes (PostgreSQL text cannot hold them) with Django's message."""
+
+    q = forms.CharField(required=False)
+
+    def query(self) -> str:
+        return self.cleaned_data["q"][:100]
+
+
 class AddressForm(forms.Form):
     last_name = forms.CharField(label=pgettext_lazy("person name", "Họ"), max_length=128)
     first_name = forms.CharField(label=pgettext_lazy("person name", "Tên"), max_length=128)
@@ -25,7 +34,7 @@ class AddressForm(forms.Form):
         province_code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
         province_code = getattr(province_code, "pk", province_code)
         choices = [("", _("— Chọn xã/phường —"))]
-        if province_code:
+        if province_code and "\x00" not in str(province_code):  # the province field reports the NUL
             choices += list(Commune.objects.filter(province_id=province_code).values_list("code", "name"))
         self.fields["commune"].choices = choices
         self.fields["province"].widget.attrs.update({

@@ -7,7 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from catalog_sync.source import shop_source
-from catalog_sync.sync import WRITE_ACTIONS, SyncBusy, catalog_sync_run
+from catalog_sync.sync import WRITE_ACTIONS, LeaseLost, SyncBusy, catalog_sync_run
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
                                           triggered_by="command", progress=on_progress)
             except SyncBusy:
                 raise CommandError("another sync is running; try again later") from None
+            except LeaseLost:
+                raise CommandError("the platform was too slow for the lease: another sync took it over and "
+                                   "finishes the work (raise CATALOG_SYNC_LEASE_SECONDS)") from None
         table = Table(title="Dry run: nothing was written" if dry_run else f"Sync run #{report.run.pk}")
         table.add_column("what")
         table.add_column("count", justify="right")

@@ -292,14 +292,18 @@ class SandboxApp:
         verb = environ.get("REQUEST_METHOD")
         body: dict[str, Any] = {}
         if verb == "POST":
+            # Errors name what is wrong in the client's terms, never the parser's own message.
+            length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+            if not length.isascii() or not length.isdigit() or int(length) > 1 << 20:
+                return self.json(start_response, {"error": "the body must be a JSON object of at most 1 MiB"},
+                                 "400 Bad Request")
+            raw = environ["wsgi.input"].read(int(length)) if int(length) else b""
             try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-                raw = environ["wsgi.input"].read(length) if 0 < length <= 1 << 20 else b""
                 body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-                if not isinstance(body, dict):
-                    raise ValueError("body must be a JSON object")
-            except (ValueError, UnicodeDecodeError) as exc:
-                return self.json(start_response, {"error": f"bad JSON body: {exc}"}, "400 Bad Request")
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                body = None
+            if not isinstance(body, dict):
+                return self.json(start_response, {"error": "the body must be a JSON object"}, "400 Bad Request")
         route = path[len("/sandbox/admin"):].strip("/")
         if route == "knobs" and verb == "GET":
             return self.json(start_response, self.config.knobs.as_dict())
@@ -307,7 +311,7 @@ class SandboxApp:
             try:
                 with self.config.knobs_lock:
                     self.config.knobs.update(body)
-            except (ValueError, TypeError) as exc:
+            except ValueError as exc:  # Knobs.update's own words: which knob, and what it must be
                 return self.json(start_response, {"error": str(exc)}, "400 Bad Request")
             if "seed" in body:
                 with self._rng_lock:
@@ -338,14 +342,17 @@ class SandboxApp:
         decision = body.get("decision")
         if decision not in ("approve", "reject", "rules"):
             return {"error": "decision must be approve, reject or rules"}, "400 Bad Request"
-        if body.get("all_pending"):
+        if body.get("all_pending") is True:
             ids = [r["product_id"] for r in self.store.all(
                 "SELECT product_id FROM products WHERE status IN ('new', 'modified') ORDER BY id")]
         else:
             ids = body.get("product_ids") or ([body["product_id"]] if body.get("product_id") else [])
-        if not ids or not all(isinstance(i, str) for i in ids):
-            return {"error": "product_id, product_ids or all_pending is required"}, "400 Bad Request"
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            return {"error": "product_id (a string), product_ids (a list of strings) or all_pending (true) is "
+                             "required"}, "400 Bad Request"
         reasons = body.get("reasons") or []
+        if not isinstance(reasons, (str, list)):
+            return {"error": "reasons must be a string or a list"}, "400 Bad Request"
         if decision == "reject":
             if isinstance(reasons, str):
                 reasons = [reasons]

@@ -6,9 +6,11 @@ client: they are two independent readings of one protocol).
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import threading
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 DEFAULT_APP_KEY = "12345678"
@@ -52,13 +54,16 @@ class Knobs:
     seed: int | None = None  # seeds the fault RNG for reproducible sequences
 
     def update(self, changes: dict[str, Any]) -> None:
-        known = {f.name: f for f in fields(self)}
-        for name, value in changes.items():
-            if name not in known:
-                raise ValueError(f"unknown knob: {name}")
-            current = getattr(self, name)
-            setattr(self, name, _coerce(name, value, current))
-        self.validate()
+        """Apply all of `changes` or, when one is invalid, none (ValueError with a message fit for the client)."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(str(name) for name in changes if name not in known)
+        if unknown:
+            raise ValueError(f"unknown knob: {', '.join(unknown)}")
+        coerced = {name: _coerce(name, value, getattr(self, name)) for name, value in changes.items()}
+        candidate = replace(self, **coerced)
+        candidate.validate()
+        for name in changes:
+            setattr(self, name, getattr(candidate, name))
 
     def validate(self) -> None:
         for share in ("fault_rate", "rate_limit_share"):
@@ -75,6 +80,9 @@ class Knobs:
                      "min_image_px", "fail_next", "lose_next_replies"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        for name, most in (("latency_ms", 600_000), ("latency_jitter_ms", 600_000), ("review_delay_seconds", 86_400)):
+            if getattr(self, name) > most:
+                raise ValueError(f"{name} must be at most {most}")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,14 +100,25 @@ def _coerce(name: str, value: Any, current: Any) -> Any:
             return value.strip().lower() in ("1", "true", "yes", "on")
         return bool(value)
     if name in ("review_mode", "fail_next_mode"):
-        return str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a string")
+        return value
     if name in ("seed", "rate_limit_burst") and value in (None, ""):
         return None
     if name in ("latency_ms", "latency_jitter_ms", "min_image_px", "fail_next", "lose_next_replies", "seed"):
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not re.fullmatch(r"-?[0-9]{1,15}",
+                                                                                               str(value).strip()):
             raise ValueError(f"{name} must be an integer")
         return int(value)
-    return float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{name} must be a number")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number")
+    return number
 
 
 @dataclass

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -197,6 +198,9 @@ def variant_save(request, cooperative, variant_id):
     stocks = [(w, request.POST[f"stock-{w.pk}"]) for w in warehouses
               if request.POST.get(f"stock-{w.pk}") not in (None, "")]
     try:
+        # The table posts plain fields, not a form: refuse NUL bytes as a form's CharField would.
+        for value in request.POST.values():
+            ProhibitNullCharactersValidator()(value)
         variant_price_and_stock_update(actor=request.user, variant=variant, channel=channel,
                                        name=request.POST.get("name"), price=request.POST.get("price"),
                                        compare_at_price=request.POST.get("compare_at_price"), stocks=stocks)

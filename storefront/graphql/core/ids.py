@@ -18,7 +18,10 @@ def decode_id(value, *, expected: str | tuple[str, ...], field: str, code: str =
         type_name, pk = from_global_id(str(value))
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         type_name, pk = "", ""
-    if not pk or type_name not in expected:
+    # Our pks are ASCII digits or UUIDs: anything else (a NUL, "²" that isdigit() but int() refuses, a number
+    # past a bigint) names nothing, and must not reach a query.
+    if not pk or type_name not in expected or not (pk.isascii() and pk.isprintable()) or len(pk) > 36 \
+            or (pk.isdigit() and len(pk) > 18):
         raise ValidationError({field: ValidationError(f"Couldn't resolve id: {value}.", code=code)})
     return pk
 

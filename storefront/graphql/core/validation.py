@@ -1,16 +1,14 @@
-"""Limits on what one query may ask: nesting depth and an estimated cost.
+"""The cost limit on what one query may ask (depth and size are limits.py's, checked before validation).
 
 The cost of a field is 1, multiplied down the tree by the page size (`first`/`last`) of each
 connection it sits under, so `products(first: 100) { variants { ... } }` costs what it makes the
-server do. Both rules are validation rules: an abusive query is refused before it runs.
+server do. It is a validation rule: an abusive query is refused before it runs.
 """
 from __future__ import annotations
 
-from graphene.validation import depth_limit_validator
 from graphql import GraphQLError, ValidationRule, specified_rules
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
 
-MAX_DEPTH = 15
 MAX_COST = 50_000
 
 
@@ -63,4 +61,4 @@ class CostLimitRule(ValidationRule):
 
 def validation_rules():
     """GraphQL's own rules plus ours (a view given rules runs only those, so include the standard set)."""
-    return (*specified_rules, depth_limit_validator(max_depth=MAX_DEPTH), CostLimitRule)
+    return (*specified_rules, CostLimitRule)

@@ -2,6 +2,9 @@
 header's mini-cart swapped out of band) and a plain form post with a redirect."""
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +17,21 @@ from storefront.product.models import ProductVariant
 
 from ..cart import current_checkout, remember_cart_quantity
 from ..errors import flat_messages
+
+
+def _row_id(raw) -> int | None:
+    """A database id from a form post, or None: `abc`, `1.5`, a NUL byte or a number past the column."""
+    raw = str(raw or "").strip()
+    if not re.fullmatch(r"[0-9]{1,18}", raw):
+        return None
+    return int(raw) or None
+
+
+def _line_id(raw) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw or ""))
+    except ValueError:
+        return None
 
 
 def _quantity(raw, *, minimum: int) -> int | None:
@@ -47,7 +65,14 @@ def cart_detail(request):
 
 @require_POST
 def cart_add(request):
-    variant = get_object_or_404(ProductVariant.objects.select_related("product"), pk=request.POST.get("variant") or 0)
+    variant_id = _row_id(request.POST.get("variant"))
+    if variant_id is None:
+        errors = [_("Không tìm thấy sản phẩm.")]
+        if request.headers.get("HX-Request"):
+            return render(request, "web/_cart_added.html", {"errors": errors}, status=400)
+        messages.error(request, errors[0])
+        return render(request, "web/cart.html", _cart_context(request), status=400)
+    variant = get_object_or_404(ProductVariant.objects.select_related("product"), pk=variant_id)
     quantity = _quantity(request.POST.get("quantity", 1), minimum=1)
     errors = []
     if quantity is None:
@@ -82,7 +107,7 @@ def cart_update(request):
     checkout = current_checkout(request)
     if checkout is None:
         return redirect("web:cart")
-    line = get_object_or_404(checkout.lines.select_related("variant"), pk=request.POST.get("line"))
+    line = get_object_or_404(checkout.lines.select_related("variant"), pk=_line_id(request.POST.get("line")))
     quantity = _quantity(request.POST.get("quantity"), minimum=0)
     if quantity is None:
         return _cart_response(request, {str(line.pk): [_("Số lượng phải là số nguyên không âm.")]})
@@ -98,7 +123,7 @@ def cart_remove(request):
     checkout = current_checkout(request)
     if checkout is None:
         return redirect("web:cart")
-    line = get_object_or_404(checkout.lines, pk=request.POST.get("line"))
+    line = get_object_or_404(checkout.lines, pk=_line_id(request.POST.get("line")))
     try:
         checkout_lines_delete(checkout=checkout, line_ids=[line.pk])
     except ValidationError as exc:

@@ -16,7 +16,8 @@ from storefront.product.selectors import (collection_by_slug, collections_featur
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
-from ..listing import cards_for, listing_page
+from ..forms import SearchForm
+from ..listing import ListingFilterForm, cards_for, listing_page
 
 HOME_SECTION_SIZE = 8
 SUGGESTION_COUNT = 8
@@ -80,7 +81,11 @@ def collection(request, slug):
 
 @require_GET
 def search(request):
-    query = (request.GET.get("q") or "").strip()[:100]
+    search_form = SearchForm(request.GET)
+    if not search_form.is_valid():
+        return render(request, "web/search.html", {"query": "", "search_errors": search_form.errors["q"],
+                                                   "form": ListingFilterForm()}, status=400)
+    query = search_form.query()
     form, page, cards = _listing(request, query=query)
     return render(request, "web/search.html", {"query": query, "form": form, "page": page, "cards": cards})
 
@@ -88,7 +93,10 @@ def search(request):
 @require_GET
 def search_suggest(request):
     """Suggestions as the shopper types (htmx swaps this fragment under the search box)."""
-    query = (request.GET.get("q") or "").strip()[:100]
+    search_form = SearchForm(request.GET)
+    if not search_form.is_valid():
+        return render(request, "web/_suggestions.html", {"query": "", "products": []}, status=400)
+    query = search_form.query()
     cards = []
     if len(query) >= 2:
         channel = current_channel(request)

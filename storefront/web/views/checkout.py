@@ -134,6 +134,8 @@ def _record_checkout_consents(request, checkout, data) -> None:
 def communes(request):
     """`<option>`s of a province's communes for the address form (htmx)."""
     code = next((v for k, v in request.GET.items() if k.endswith("province")), "")
+    if "\x00" in code:  # not a province code, and PostgreSQL cannot compare text holding NUL
+        return render(request, "web/_commune_options.html", {"communes": []}, status=400)
     rows = Commune.objects.filter(province_id=code).values_list("code", "name") if code else []
     return render(request, "web/_commune_options.html", {"communes": rows})
 
