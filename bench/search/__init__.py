@@ -180,7 +180,7 @@ def main(argv=None) -> int:
     for query, plan in plans.items():
         print(f"\n-- EXPLAIN ANALYZE `{query}`\n{plan}")
     if not args.no_write:
-        command = (f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/htx_search .venv/bin/python -m bench.search "
+        command = (f"DATABASE_URL={os.environ['DATABASE_URL']} .venv/bin/python -m bench.search "
                    f"--products {args.products} --rounds {args.rounds}")
         _write(_section(rows, products=len(catalog.variant_ids), command=command, load_before=load_before,
                         load_after=load_after, rounds=args.rounds, plans=summaries))

@@ -8,8 +8,8 @@ On PostgreSQL (`django.contrib.postgres`, extensions `pg_trgm` and `unaccent`, m
 - when no product the shopper may see matches so, products whose key holds the query approximately
   (pg_trgm word similarity, the same index) match instead: typos such as `gao st52` find `Gạo ST25`;
 - best first: the name equal to the query, the name containing it as typed (accents included), the
-  name containing it accent-free (`unaccent`), any other match as typed, then the near matches;
-  within each group by full-text rank plus trigram similarity, then by name.
+  name containing it accent-free (`unaccent`), then any other match; within each group by full-text
+  rank (near matches: by trigram similarity), then by name.
 
 Elsewhere (SQLite in development and in the default test run) every folded word must occur, and
 names containing the query as typed come first, then names starting with its first word.
@@ -55,12 +55,13 @@ def _postgresql_search(queryset: QuerySet, typed: str, terms: list[str]) -> Quer
     every_word = _every_word(terms)
     if queryset.filter(every_word).exists():
         matched = queryset.filter(every_word)
+        relevance = SearchRank(SearchVector("search_text", config=SEARCH_CONFIG),
+                               SearchQuery(folded, config=SEARCH_CONFIG))
     else:
-        # `search_text %> 'query'`: word_similarity(query, key) above pg_trgm's threshold (0.6).
+        # `search_text %> 'query'`: word_similarity(query, key) above pg_trgm's threshold (0.6). The
+        # full-text rank would be 0 for a misspelt word, so the similarity orders these alone.
         matched = queryset.filter(TrigramWordSimilar(F("search_text"), Value(folded)))
-    relevance = (SearchRank(SearchVector("search_text", config=SEARCH_CONFIG),
-                            SearchQuery(folded, config=SEARCH_CONFIG))
-                 + TrigramWordSimilarity(Value(folded), "search_text"))
+        relevance = TrigramWordSimilarity(Value(folded), "search_text")
     return (
         matched.alias(search_name=Lower(Unaccent("name")))
         .annotate(
