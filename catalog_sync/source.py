@@ -159,6 +159,11 @@ class ShopCatalogSource:
     def is_trade_staff(self, user) -> bool:
         return permissions.is_trade_staff(user)
 
+    def audit_record(self, *, actor, action: str, target, changes: dict) -> None:
+        from storefront.core.audit import audit_record
+
+        audit_record(actor=actor, action=action, target=target, changes=changes)
+
     def cooperative_ids_of(self, user) -> set[int]:
         return permissions.cooperative_ids_of(user)
 

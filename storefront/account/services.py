@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.core.audit import audit_record, changed_fields
+from storefront.core.models import AuditEntry
 from storefront.core.permissions import require_program_staff
 from storefront.core.phone import normalize_vn_phone
 
@@ -159,6 +161,7 @@ def account_authenticate(*, email: str, password: str) -> User:
 def user_roles_update(*, actor, user: User, is_trade_staff: bool | None = None,
                       is_program_staff: bool | None = None) -> User:
     require_program_staff(actor)
+    before = {"is_trade_staff": user.is_trade_staff, "is_program_staff": user.is_program_staff}
     if is_trade_staff is not None:
         user.is_trade_staff = bool(is_trade_staff)
     if is_program_staff is not None:
@@ -166,7 +169,11 @@ def user_roles_update(*, actor, user: User, is_trade_staff: bool | None = None,
             raise _error("is_program_staff", _("Không thể tự bỏ quyền cán bộ chương trình của mình."),
                          AccountErrorCode.INVALID)
         user.is_program_staff = bool(is_program_staff)
-    user.save(update_fields=["is_trade_staff", "is_program_staff", "updated_at"])
+    changes = changed_fields(before, {"is_trade_staff": user.is_trade_staff, "is_program_staff": user.is_program_staff})
+    with transaction.atomic():
+        user.save(update_fields=["is_trade_staff", "is_program_staff", "updated_at"])
+        if changes:
+            audit_record(actor=actor, action=AuditEntry.Action.USER_ROLES, target=user, changes=changes)
     return user
 
 

@@ -12,14 +12,16 @@ from .models import AuditEntry
 from .permissions import require_program_staff
 
 
-def audit_record(*, actor, action: str, target: Model, changes: dict | None = None) -> AuditEntry:
-    """Record that `actor` did `action` (an `AuditEntry.Action`) to `target`; `changes` maps each
-    changed field to `[before, after]` (or holds the action's parameters)."""
+def audit_record(*, actor, action: str, target: Model | None, changes: dict | None = None) -> AuditEntry:
+    """Record that `actor` did `action` (an `AuditEntry.Action` value) to `target` (None: an action
+    on no one row, such as a catalog sync); `changes` maps each changed field to `[before, after]`,
+    or holds the action's parameters."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user, actor_email=getattr(user, "email", "") or "", action=action,
-        target_type=target._meta.label_lower, target_id=str(target.pk), target_repr=str(target)[:255],
-        changes=changes or {})
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "", changes=changes or {})
 
 
 def audit_entries(*, actor, action: str = "", actor_email: str = "", target_type: str = "",

@@ -85,3 +85,12 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.target_repr}"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str]]:
+        """(field, "before → after") per change, or (parameter, value), for the log page."""
+        def text(value) -> str:
+            return "—" if value in (None, "") else str(value)
+
+        return [(name, " → ".join(text(v) for v in value) if isinstance(value, list) and len(value) == 2
+                 else text(value)) for name, value in self.changes.items()]
