@@ -22,16 +22,20 @@ def progress_wanted(*, verbosity: int = 1, stream=None) -> bool:
 @contextmanager
 def progress_bar(description: str, *, total: int | None, verbosity: int = 1,
                  stream=None) -> Iterator[Callable[..., None]]:
-    """Yields `advance(steps=1, description=None)`; it draws nothing when no one is watching."""
+    """Yields `advance(steps=1, description=None, total=None)` (`total` once it is known); it draws
+    nothing when no one is watching."""
     stream = sys.stderr if stream is None else stream
     if not progress_wanted(verbosity=verbosity, stream=stream):
-        yield lambda steps=1, description=None: None
+        yield lambda steps=1, description=None, total=None: None
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(file=stream), transient=True) as bar:
         task = bar.add_task(description, total=total)
 
-        def advance(steps: int = 1, description: str | None = None) -> None:
-            bar.update(task, advance=steps, **({"description": description} if description else {}))
+        def advance(steps: int = 1, description: str | None = None, total: int | None = None) -> None:
+            extra = {"description": description} if description else {}
+            if total is not None:
+                extra["total"] = total
+            bar.update(task, advance=steps, **extra)
 
         yield advance
