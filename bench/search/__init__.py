@@ -24,6 +24,7 @@ from bench.common import django_setup, ensure_postgres_database
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- bench.search:start -->", "<!-- bench.search:end -->"
+NOTES = "<!-- bench.search:notes -->"
 PAGE_SIZE = 24
 INDEX = "product_search_text_trgm"
 
@@ -117,17 +118,20 @@ def _section(rows, *, products, command, load_before, load_after, rounds, plans)
     lines += ["", "Plans (EXPLAIN ANALYZE, scan nodes only):", ""]
     for query, plan in plans.items():
         lines += [f"`{query}`:", "", "```", plan, "```", ""]
-    lines.append(END)
+    lines.append(NOTES)
     return "\n".join(lines) + "\n"
 
 
 def _write(section: str) -> None:
+    """Replaces the generated part of the section; hand-written notes after NOTES stay."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     if START in text and END in text:
         before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
+        body, after = rest.split(END, 1)
+        notes = body.split(NOTES, 1)[1] if NOTES in body else "\n"
+        text = before + section.rstrip("\n") + notes + END + after
     else:
-        text = text.rstrip("\n") + "\n\n" + section
+        text = text.rstrip("\n") + "\n\n" + section + END + "\n"
     RESULTS.write_text(text)
 
 
@@ -180,7 +184,9 @@ def main(argv=None) -> int:
     for query, plan in plans.items():
         print(f"\n-- EXPLAIN ANALYZE `{query}`\n{plan}")
     if not args.no_write:
-        command = (f"DATABASE_URL={os.environ['DATABASE_URL']} .venv/bin/python -m bench.search "
+        from bench.pages import _redacted_database_url
+
+        command = (f"DATABASE_URL={_redacted_database_url()} .venv/bin/python -m bench.search "
                    f"--products {args.products} --rounds {args.rounds}")
         _write(_section(rows, products=len(catalog.variant_ids), command=command, load_before=load_before,
                         load_after=load_after, rounds=args.rounds, plans=summaries))
