@@ -424,6 +424,9 @@ def variant_create(*, actor, product: Product, data: Mapping) -> ProductVariant:
         for channel, values in listings:
             ProductVariantChannelListing.objects.create(variant=variant, channel=channel, **values)
             _ensure_product_listing(product, channel)
+            audit_record(actor=actor, action=AuditEntry.Action.PRICE_CHANGE, target=variant,
+                         changes={f"{name} ({channel.slug})": [None, value]
+                                  for name, value in values.items() if value is not None})
         if listings:
             _refresh_product_prices(product)
         if data.get("stocks"):
@@ -682,6 +685,9 @@ def combo_create(*, actor, cooperative, data: Mapping, components) -> Product:
         for channel, values in listings:
             ProductVariantChannelListing.objects.create(variant=variant, channel=channel, **values)
             _ensure_product_listing(product, channel)
+            audit_record(actor=actor, action=AuditEntry.Action.PRICE_CHANGE, target=variant,
+                         changes={f"{name} ({channel.slug})": [None, value]
+                                  for name, value in values.items() if value is not None})
         _refresh_product_prices(product)
     return product
 

@@ -97,3 +97,15 @@ def test_program_staff_read_and_filter_the_log(client, program_staff, coop_staff
     page = client.get(url, {"action": "variant.price"}).content.decode()
     assert "195000 → 199000" in page and "HTX Chè Tân Cương" not in page
     assert "HTX Chè Tân Cương" in client.get(url).content.decode()
+
+
+def test_a_new_variants_price_and_stock_are_logged(product, channel, coop, coop_staff):
+    from storefront.product.services import variant_create
+
+    warehouse = coop.warehouses.first()
+    variant = variant_create(actor=coop_staff, product=product, data={
+        "sku": "ST25-10KG", "channel_listings": [{"channel": channel, "price": 380_000}],
+        "stocks": [(warehouse, 4)]})
+    assert _only(Action.PRICE_CHANGE).changes == {"price_amount (vietnam)": [None, 380_000]}
+    stock = _only(Action.STOCK_CHANGE)
+    assert stock.target_id == str(variant.pk) and stock.changes == {f"quantity ({warehouse.name})": [0, 4]}
