@@ -53,6 +53,9 @@ def _every_word(terms: list[str]) -> Q:
 def _postgresql_search(queryset: QuerySet, typed: str, terms: list[str]) -> QuerySet:
     folded = " ".join(terms)
     every_word = _every_word(terms)
+    # Decided by a query of its own, at once: folded into the search as `OR (NOT EXISTS … AND %>)`,
+    # PostgreSQL fetches every near candidate from the index even when the answer is the literal
+    # match (measured: 0.6 ms became 107 ms for a one-product query on 100,000 products).
     if queryset.filter(every_word).exists():
         matched = queryset.filter(every_word)
         relevance = SearchRank(SearchVector("search_text", config=SEARCH_CONFIG),
