@@ -126,6 +126,11 @@ def personal_data_erasure_pending(*, actor) -> PersonalDataRequest | None:
                                               status=PersonalDataRequest.Status.PENDING).first()
 
 
+def personal_data_erasure_requests_of(*, actor) -> QuerySet[PersonalDataRequest]:
+    """The signed-in shopper's own erasure requests, newest first (with staff's answer)."""
+    return PersonalDataRequest.objects.filter(user=_signed_in(actor), kind=PersonalDataRequest.Kind.ERASURE)
+
+
 def personal_data_requests(*, actor, status: str = "", kind: str = "") -> QuerySet[PersonalDataRequest]:
     """Every request, for program staff, pending first and newest first."""
     require_program_staff(actor)

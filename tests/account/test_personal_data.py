@@ -171,3 +171,12 @@ def test_program_page_lists_requests_and_carries_out_an_erasure(client, shopper,
     assert request.status == "done" and not User.objects.filter(pk=shopper.pk).exists()
     page = client.get(reverse("dashboard:program_data_requests"))
     assert "lan@example.com" not in page.content.decode()
+
+
+def test_the_shopper_sees_a_refusal_and_may_ask_again(client, shopper, program_staff):
+    request = personal_data_erasure_request(actor=shopper)
+    personal_data_request_reject(actor=program_staff, request=request, note="Đơn đang khiếu nại")
+    client.force_login(shopper)
+    page = client.get(reverse("web:personal_data")).content.decode()
+    assert "Đơn đang khiếu nại" in page and 'name="confirm"' in page
+    assert personal_data_erasure_request(actor=shopper).status == "pending"

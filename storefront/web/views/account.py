@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from storefront.account.models import ConsentRecord, PersonalDataRequest
+from storefront.account.models import ConsentRecord
 from storefront.account.personal_data import (personal_data_erasure_pending, personal_data_erasure_request,
-                                              personal_data_export)
+                                              personal_data_erasure_requests_of, personal_data_export)
 from storefront.account.error_codes import AccountErrorCode
 from storefront.account.services import (account_authenticate, account_register, address_book_add,
                                          address_book_delete)
@@ -147,11 +147,11 @@ def personal_data(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã gửi yêu cầu xoá dữ liệu. Cán bộ chương trình sẽ xử lý và báo lại."))
+            messages.success(request, _("Đã gửi yêu cầu xoá dữ liệu. Cán bộ chương trình sẽ xử lý; kết quả hiện ở trang này."))
             return redirect("web:personal_data")
-    requests = request.user.personal_data_requests.filter(kind=PersonalDataRequest.Kind.ERASURE)
     return render(request, "web/personal_data.html", {
-        "form": form, "pending": personal_data_erasure_pending(actor=request.user), "requests": requests[:10],
+        "form": form, "pending": personal_data_erasure_pending(actor=request.user),
+        "requests": personal_data_erasure_requests_of(actor=request.user)[:10],
     })
 
 
