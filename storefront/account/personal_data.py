@@ -71,7 +71,8 @@ def personal_data_export(*, actor) -> dict:
         "account": {
             "id": user.pk, "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
             "phone": user.phone, "language_code": user.language_code, "date_joined": user.date_joined.isoformat(),
-            "is_confirmed": user.is_confirmed,
+            "is_confirmed": user.is_confirmed, "last_login": user.last_login.isoformat() if user.last_login else None,
+            "note": user.note,  # what staff noted about the account is the shopper's data too
             "default_shipping_address": user.default_shipping_address_id,
             "default_billing_address": user.default_billing_address_id,
         },
