@@ -26,8 +26,6 @@ from .models import Address, ConsentRecord, PersonalDataRequest, User
 ERASED = "[đã xoá]"
 ADDRESS_EXPORT_FIELDS = ("first_name", "last_name", "company_name", "street_address_1", "street_address_2",
                          "city", "city_area", "postal_code", "country", "country_area", "phone")
-# Orders still being paid for or delivered need the buyer's contact: erase once they are settled.
-OPEN_ORDER_STATUSES = ("unconfirmed", "unfulfilled", "partially_fulfilled")
 REASON_MAX_LENGTH = 1000
 
 
@@ -169,7 +167,7 @@ def _anonymise_address(address: Address) -> None:
 def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataRequest:
     """Carry out a pending erasure: anonymise the account's orders, delete the rest, log it."""
     from storefront.checkout.models import Checkout
-    from storefront.order.models import OrderEvent
+    from storefront.order.models import OrderEvent, OrderStatus
 
     require_program_staff(actor)
     with transaction.atomic():
@@ -179,7 +177,8 @@ def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataR
             raise _error("request", _("Tài khoản này không còn."), AccountErrorCode.NOT_FOUND)
         _refuse_staff(user)
         orders = list(_orders_of(user).select_for_update().order_by("pk"))
-        if any(order.status in OPEN_ORDER_STATUSES for order in orders):
+        # Orders still being paid for or delivered need the buyer's contact: erase once they are settled.
+        if any(order.status not in (OrderStatus.FULFILLED, OrderStatus.CANCELED) for order in orders):
             raise _error("request", _("Khách còn đơn hàng đang thanh toán hoặc đang giao: xoá sau khi các đơn "
                                       "này hoàn tất hoặc bị huỷ."), AccountErrorCode.INVALID)
         email = user.email
