@@ -80,16 +80,16 @@ def _cooperatives():
     return coops
 
 
-def seed_bench_catalog(n_products: int = 10_000) -> BenchCatalog:
+def seed_bench_catalog(n_products: int = 10_000, *, verbosity: int = 1) -> BenchCatalog:
+    """`verbosity` 0 keeps it silent; otherwise a progress bar shows on a terminal."""
     from django.db import transaction
     from django.utils import timezone
 
     from storefront.channel.models import Channel
-    from storefront.core.text import fold
-    from storefront.product.models import (Category, Product, ProductChannelListing, ProductType, ProductVariant,
-                                           ProductVariantChannelListing)
+    from storefront.core.progress import progress_bar
+    from storefront.product.models import Category, Product, ProductType, ProductVariant
     from storefront.shipping.services import shipping_defaults_ensure
-    from storefront.warehouse.models import Stock, Warehouse
+    from storefront.warehouse.models import Warehouse
 
     started = time.perf_counter()
     with transaction.atomic():
@@ -104,30 +104,11 @@ def seed_bench_catalog(n_products: int = 10_000) -> BenchCatalog:
         now = timezone.now()
         todo = [i for i in range(n_products) if f"bench-p-{i:05d}" not in existing]
         created = 0
-        for start in range(0, len(todo), 2000):
-            chunk = todo[start:start + 2000]
-            products = []
-            for i in chunk:
-                coop = coops[i % len(coops)]
-                name = f"{_WORDS[i % len(_WORDS)]} {coop.name} #{i}"
-                products.append(Product(
-                    cooperative=coop, product_type=product_type, category=category, name=name,
-                    slug=f"bench-p-{i:05d}", weight_g=500 + (i % 4) * 500, search_text=fold(name),
-                    description="Sản phẩm sinh ra cho đo hiệu năng.", created_at=now))
-            products = Product.objects.bulk_create(products)
-            price = {p.pk: 20_000 + (int(p.slug[-5:]) % 50) * 5_000 for p in products}
-            ProductChannelListing.objects.bulk_create(
-                ProductChannelListing(product=p, channel=channel, is_published=True, published_at=now,
-                                      discounted_price_amount=price[p.pk]) for p in products)
-            variants = ProductVariant.objects.bulk_create(
-                ProductVariant(product=p, sku=f"BENCH-{p.slug[-5:]}", weight_g=p.weight_g) for p in products)
-            ProductVariantChannelListing.objects.bulk_create(
-                ProductVariantChannelListing(variant=v, channel=channel, price_amount=price[v.product_id])
-                for v in variants)
-            Stock.objects.bulk_create(
-                Stock(warehouse_id=warehouses[v.product.cooperative_id], product_variant=v,
-                      quantity=BENCH_STOCK_PER_VARIANT) for v in variants)
-            created += len(products)
+        with progress_bar("bench catalog", total=len(todo), verbosity=verbosity) as advance:
+            for start in range(0, len(todo), 2000):
+                created += _seed_chunk(todo[start:start + 2000], coops=coops, channel=channel, category=category,
+                                       product_type=product_type, warehouses=warehouses, now=now)
+                advance(min(2000, len(todo) - start))
     if created:
         from storefront.product.catalog_cache import bump_catalog_version
 
@@ -136,3 +117,32 @@ def seed_bench_catalog(n_products: int = 10_000) -> BenchCatalog:
                        .values_list("pk", flat=True)[:n_products])
     return BenchCatalog(channel_id=channel.pk, cooperative_ids=[c.pk for c in coops], variant_ids=variant_ids,
                         created_products=created, seconds=time.perf_counter() - started)
+
+
+def _seed_chunk(chunk, *, coops, channel, category, product_type, warehouses, now) -> int:
+    from storefront.core.text import fold
+    from storefront.product.models import Product, ProductChannelListing, ProductVariant, ProductVariantChannelListing
+    from storefront.warehouse.models import Stock
+
+    products = []
+    for i in chunk:
+        coop = coops[i % len(coops)]
+        name = f"{_WORDS[i % len(_WORDS)]} {coop.name} #{i}"
+        products.append(Product(
+            cooperative=coop, product_type=product_type, category=category, name=name,
+            slug=f"bench-p-{i:05d}", weight_g=500 + (i % 4) * 500, search_text=fold(name),
+            description="Sản phẩm sinh ra cho đo hiệu năng.", created_at=now))
+    products = Product.objects.bulk_create(products)
+    price = {p.pk: 20_000 + (int(p.slug[-5:]) % 50) * 5_000 for p in products}
+    ProductChannelListing.objects.bulk_create(
+        ProductChannelListing(product=p, channel=channel, is_published=True, published_at=now,
+                              discounted_price_amount=price[p.pk]) for p in products)
+    variants = ProductVariant.objects.bulk_create(
+        ProductVariant(product=p, sku=f"BENCH-{p.slug[-5:]}", weight_g=p.weight_g) for p in products)
+    ProductVariantChannelListing.objects.bulk_create(
+        ProductVariantChannelListing(variant=v, channel=channel, price_amount=price[v.product_id])
+        for v in variants)
+    Stock.objects.bulk_create(
+        Stock(warehouse_id=warehouses[v.product.cooperative_id], product_variant=v,
+              quantity=BENCH_STOCK_PER_VARIANT) for v in variants)
+    return len(products)

@@ -150,7 +150,9 @@ def ensure_remote_categories(*, wait_seconds: float = 0.0) -> int:
             catalog.close()
 
 
-def seed_export_demo(*, source: CatalogSource | None = None, wait_seconds: float = 0.0) -> ExportDemoResult:
+def seed_export_demo(*, source: CatalogSource | None = None, wait_seconds: float = 0.0,
+                     advance=None) -> ExportDemoResult:
+    """`advance(steps, total=…)` (a progress bar's) hears of each sample product handled."""
     from .services import default_source, export_profile_get_or_create, export_profile_update
 
     source = source or default_source()
@@ -166,7 +168,11 @@ def seed_export_demo(*, source: CatalogSource | None = None, wait_seconds: float
     products = [p for p in source.sample_catalog()["products"] if p.get("export")]
     ids = source.product_ids_by_sku([p["sku"] for p in products])
     existing = {p.product_id: p for p in ExportProfile.objects.filter(product_id__in=list(ids.values()))}
+    if advance is not None:
+        advance(0, total=len(products))
     for product in products:
+        if advance is not None:
+            advance()
         product_id = ids.get(product["sku"])
         if product_id is None:
             result.missing_products.append(product["sku"])

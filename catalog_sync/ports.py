@@ -79,6 +79,9 @@ class CatalogSource(Protocol):
 
     def require_trade_staff(self, user) -> None: ...
 
+    def audit_record(self, *, actor, action: str, target, changes: dict) -> None:
+        """Log a trade-staff action in the shop's audit log (actions: `AUDIT_*` in services)."""
+
     def is_trade_staff(self, user) -> bool: ...
 
     def cooperative_ids_of(self, user) -> set[int]: ...

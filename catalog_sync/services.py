@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 import requests
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,24 @@ INT_FIELDS = ("moq", "supply_quantity", "lead_time_days")
 CHOICE_FIELDS = {"moq_unit": UNITS, "supply_unit": UNITS, "supply_period": PERIODS}
 LIST_FIELDS = {"payment_methods": PAYMENT_METHODS, "target_markets": MARKETS, "certifications": None,
                "keywords": None}
+
+
+# Audit log actions (the shop's `AuditEntry.Action` values, which this package does not import).
+AUDIT_EXPORT_PROFILE = "export.profile"
+AUDIT_EXPORT_PUBLISH = "export.publish"
+
+
+def _logged(value):
+    """A profile field's value as the audit log keeps it (related rows by name)."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _tiers_logged(profile: ExportProfile) -> list[str]:
+    return [f"≥{t.min_quantity}: {t.price_usd} USD" for t in profile.price_tiers.order_by("min_quantity")]
 
 
 def export_profile_get_or_create(*, actor, source: CatalogSource, product_id: int) -> ExportProfile:
@@ -132,10 +150,12 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
         raise ValidationError(errors)
     with transaction.atomic():
         profile = ExportProfile.objects.select_for_update().get(pk=profile.pk)
+        if "selected" in data:
+            values["selected"] = bool(data["selected"])
+        before = {name: _logged(getattr(profile, name)) for name in values}
+        tiers_before = _tiers_logged(profile) if tiers is not None else None
         for name, value in values.items():
             setattr(profile, name, value)
-        if "selected" in data:
-            profile.selected = bool(data["selected"])
         profile.updated_by = actor
         if tiers is not None:
             profile.price_tiers.all().delete()
@@ -144,6 +164,12 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
             profile.prices_confirmed = True
         profile.save()
         _ensure_listing(profile)
+        changes = {name: [before[name], _logged(value)] for name, value in values.items()
+                   if before[name] != _logged(value)}
+        if tiers is not None and tiers_before != _tiers_logged(profile):
+            changes["price_tiers"] = ["; ".join(tiers_before), "; ".join(_tiers_logged(profile))]
+        if changes:
+            source.audit_record(actor=actor, action=AUDIT_EXPORT_PROFILE, target=profile, changes=changes)
     return profile
 
 
@@ -153,8 +179,11 @@ def export_profiles_select(*, actor, source: CatalogSource, product_ids: list[in
     for product_id in product_ids:
         profile = export_profile_get_or_create(actor=actor, source=source, product_id=product_id)
         if profile.selected != selected:
-            ExportProfile.objects.filter(pk=profile.pk).update(selected=selected, updated_by=actor,
-                                                               updated_at=timezone.now())
+            with transaction.atomic():
+                ExportProfile.objects.filter(pk=profile.pk).update(selected=selected, updated_by=actor,
+                                                                   updated_at=timezone.now())
+                source.audit_record(actor=actor, action=AUDIT_EXPORT_PROFILE, target=profile,
+                                    changes={"selected": [profile.selected, selected]})
             count += 1
         _ensure_listing(profile)
     return count
@@ -286,6 +315,7 @@ def sync_request(*, actor, source: CatalogSource, full: bool = False) -> None:
     source.require_trade_staff(actor)
     from .tasks import sync_catalog_task
 
+    source.audit_record(actor=actor, action=AUDIT_EXPORT_PUBLISH, target=None, changes={"full": full})
     transaction.on_commit(lambda: sync_catalog_task.delay(full=full, triggered_by=f"user:{actor.pk}"))
 
 

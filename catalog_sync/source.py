@@ -130,16 +130,15 @@ class ShopCatalogSource:
 
     def candidate_ids(self, *, query: str = "", cooperative_id: int | None = None,
                       category_id: int | None = None, limit: int | None = None) -> list[int]:
-        from storefront.core.text import search_terms
+        from storefront.product.search import listing_search
 
         qs = Product.objects.exclude(product_type__kind=ProductType.Kind.COMBO)
         if cooperative_id:
             qs = qs.filter(cooperative_id=cooperative_id)
         if category_id:
             qs = qs.filter(category_id=category_id)
-        for term in search_terms(query):
-            qs = qs.filter(search_text__icontains=term)
-        ids = qs.order_by("cooperative__name", "name").values_list("pk", flat=True)
+        # The shop's search (indexed, typo-tolerant on PostgreSQL), listed by cooperative as the console shows it.
+        ids = listing_search(qs, query).order_by("cooperative__name", "name").values_list("pk", flat=True)
         return list(ids[:limit] if limit else ids)
 
     def cooperatives(self) -> list[Choice]:
@@ -158,6 +157,11 @@ class ShopCatalogSource:
 
     def is_trade_staff(self, user) -> bool:
         return permissions.is_trade_staff(user)
+
+    def audit_record(self, *, actor, action: str, target, changes: dict) -> None:
+        from storefront.core.audit import audit_record
+
+        audit_record(actor=actor, action=action, target=target, changes=changes)
 
     def cooperative_ids_of(self, user) -> set[int]:
         return permissions.cooperative_ids_of(user)

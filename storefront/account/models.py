@@ -118,3 +118,40 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class PersonalDataRequest(models.Model):
+    """A data subject's request under Law 91/2025 on personal data protection, and what was done.
+
+    Downloads are served at once and recorded as done; an erasure waits for program staff. Once an
+    erasure is carried out the request keeps no personal data itself: the account's number, the
+    dates, who acted and how many rows were anonymised or deleted."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Tải dữ liệu cá nhân")
+        ERASURE = "erasure", _("Xoá dữ liệu cá nhân")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xử lý")
+        DONE = "done", _("Đã thực hiện")
+        REJECTED = "rejected", _("Từ chối")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    user = models.ForeignKey("account.User", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="personal_data_requests")
+    user_number = models.PositiveIntegerField()  # the account's id, kept after the account is erased
+    email = models.EmailField(blank=True)  # cleared by the erasure
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey("account.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    staff_note = models.TextField(blank=True)
+    outcome = models.JSONField(default=dict, blank=True)  # {"orders_anonymised": 2, ...}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.user_number}"

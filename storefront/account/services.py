@@ -17,6 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.core.audit import audit_record, changed_fields
+from storefront.core.models import AuditEntry
+from storefront.core.permissions import require_program_staff
 from storefront.core.phone import normalize_vn_phone
 
 from .addresses import address_create, address_validate
@@ -153,6 +156,25 @@ def account_authenticate(*, email: str, password: str) -> User:
     if not user.is_active:
         raise _error("email", _("Tài khoản đã bị khoá."), AccountErrorCode.INACTIVE)
     return login_attempt_succeeded(user=user)
+
+
+def user_roles_update(*, actor, user: User, is_trade_staff: bool | None = None,
+                      is_program_staff: bool | None = None) -> User:
+    require_program_staff(actor)
+    before = {"is_trade_staff": user.is_trade_staff, "is_program_staff": user.is_program_staff}
+    if is_trade_staff is not None:
+        user.is_trade_staff = bool(is_trade_staff)
+    if is_program_staff is not None:
+        if user.pk == actor.pk and not is_program_staff:
+            raise _error("is_program_staff", _("Không thể tự bỏ quyền cán bộ chương trình của mình."),
+                         AccountErrorCode.INVALID)
+        user.is_program_staff = bool(is_program_staff)
+    changes = changed_fields(before, {"is_trade_staff": user.is_trade_staff, "is_program_staff": user.is_program_staff})
+    with transaction.atomic():
+        user.save(update_fields=["is_trade_staff", "is_program_staff", "updated_at"])
+        if changes:
+            audit_record(actor=actor, action=AuditEntry.Action.USER_ROLES, target=user, changes=changes)
+    return user
 
 
 # --- address book --------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.core.audit import audit_record
 from storefront.core.geo import find_commune, find_province
-from storefront.core.models import Commune, Province
+from storefront.core.models import AuditEntry, Commune, Province
 from storefront.core.permissions import (is_program_staff, require_cooperative_access,
                                          require_program_staff)
 from storefront.core.phone import normalize_vn_phone
@@ -185,10 +186,13 @@ def cooperative_approve(*, actor, cooperative: Cooperative) -> Cooperative:
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         if cooperative.status == Cooperative.Status.APPROVED:
             return cooperative
+        before = cooperative.status
         cooperative.status = Cooperative.Status.APPROVED
         cooperative.status_reason = ""
         cooperative.approved_at = timezone.now()
         cooperative.save(update_fields=["status", "status_reason", "approved_at"])
+        audit_record(actor=actor, action=AuditEntry.Action.COOPERATIVE_APPROVE, target=cooperative,
+                     changes={"status": [before, cooperative.status]})
     return cooperative
 
 
@@ -200,9 +204,12 @@ def cooperative_suspend(*, actor, cooperative: Cooperative, reason: str) -> Coop
         raise _error("reason", _("Cần ghi lý do tạm ngừng."), CooperativeErrorCode.REQUIRED)
     with transaction.atomic():
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        changes = {"status": [cooperative.status, Cooperative.Status.SUSPENDED.value],
+                   "status_reason": [cooperative.status_reason, reason]}
         cooperative.status = Cooperative.Status.SUSPENDED
         cooperative.status_reason = reason
         cooperative.save(update_fields=["status", "status_reason"])
+        audit_record(actor=actor, action=AuditEntry.Action.COOPERATIVE_SUSPEND, target=cooperative, changes=changes)
     return cooperative
 
 

@@ -143,3 +143,16 @@ class CollectionForm(forms.Form):
 
     def product_slugs(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("products", "").splitlines() if line.strip()]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Thao tác"), required=False)
+    actor = forms.CharField(label=_("Người thực hiện (e-mail)"), max_length=254, required=False)
+    since = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from storefront.core.models import AuditEntry
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Tất cả"))] + list(AuditEntry.Action.choices)

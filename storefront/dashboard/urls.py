@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import compliance
 from .views import cooperative as coop
 from .views import program
 
@@ -31,4 +32,8 @@ urlpatterns = [
     path("program/bo-suu-tap/<int:collection_id>/", program.collection_change, name="program_collection"),
     path("program/quyet-toan/", program.settlement, name="program_settlement"),
     path("program/quyet-toan/<int:coop_id>/", program.settlement_cooperative, name="program_settlement_coop"),
+    path("program/du-lieu-ca-nhan/", compliance.data_requests, name="program_data_requests"),
+    path("program/du-lieu-ca-nhan/<int:request_id>/<str:action>/", compliance.data_request_action,
+         name="program_data_request_action"),
+    path("program/nhat-ky/", compliance.audit_log, name="program_audit_log"),
 ]

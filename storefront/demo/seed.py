@@ -23,6 +23,7 @@ from storefront.cooperative.models import Cooperative
 from storefront.cooperative.services import cooperative_approve, cooperative_register
 from storefront.core.models import Region
 from storefront.core.money import format_vnd
+from storefront.core.progress import progress_bar
 from storefront.menu.models import Menu, MenuItem
 from storefront.product.models import Category, Collection, Product, ProductVariant
 from storefront.product.services import (collection_add_products, collection_create, combo_create,
@@ -230,7 +231,8 @@ def _product_description(row: dict, cooperative: Cooperative) -> str:
 
 def seed_products(data: dict, *, channel: Channel, categories: dict[str, Category],
                   cooperatives: dict[str, tuple[Cooperative, User]], with_images: bool,
-                  result: SeedResult) -> dict[str, Product]:
+                  result: SeedResult, advance=None) -> dict[str, Product]:
+    """`advance()` (a progress bar's) is called once per product."""
     products: dict[str, Product] = {}
     for row in data["products"]:
         cooperative, owner = cooperatives[row["cooperative_id"]]
@@ -267,6 +269,8 @@ def seed_products(data: dict, *, channel: Channel, categories: dict[str, Categor
             ))
             result.count("images")
         products[row["id"]] = product
+        if advance is not None:
+            advance()
     return products
 
 
@@ -363,23 +367,31 @@ def seed_shipping(*, channel: Channel, result: SeedResult) -> None:
         result.count("shipping_methods", int(created))
 
 
-def seed_demo(*, with_images: bool = True, stdout=None) -> SeedResult:
-    """Load the demo shop; returns what was created (nothing on a second run) and the demo logins."""
+def seed_demo(*, with_images: bool = True, stdout=None, verbosity: int = 1) -> SeedResult:
+    """Load the demo shop; returns what was created (nothing on a second run) and the demo logins.
+    A progress bar shows on a terminal unless `verbosity` is 0."""
     started = timezone.now()
     data = load_sample()
     result = SeedResult()
-    with transaction.atomic():
+    stages = 7  # every stage but the products, which advance one by one
+    with (progress_bar("Demo data", total=len(data["products"]) + stages, verbosity=verbosity) as advance,
+          transaction.atomic()):
         channel = seed_channel()
         accounts = seed_accounts(result)
         categories = seed_categories(result)
+        advance(3, description="Demo data: cooperatives")
         cooperatives = seed_cooperatives(data, program=accounts["program"], result=result)
+        advance(description="Demo data: products")
         products = seed_products(data, channel=channel, categories=categories, cooperatives=cooperatives,
-                                 with_images=with_images, result=result)
+                                 with_images=with_images, result=result, advance=advance)
+        advance(0, description="Demo data: combos")
         combos = seed_combos(data, channel=channel, categories=categories, products=products,
                              program=accounts["program"], with_images=with_images, result=result)
+        advance(description="Demo data: collections, menus, shipping")
         collections = seed_collections(channel=channel, combos=combos, program=accounts["program"], result=result)
         seed_menus(categories=categories, collections=collections, result=result)
         seed_shipping(channel=channel, result=result)
+        advance(2)
     result.logins = [
         ("customer", CUSTOMER_EMAIL),
         *[(f"staff of {cooperatives[key][0].name}", cooperatives[key][1].email) for key in FEATURED_COOPERATIVES],

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import (Case, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum,
-                              Value, When)
+from django.db.models import (Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum,
+                              Value)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from .catalog_cache import cached
 from .models import (Category, Collection, CollectionChannelListing, ComboComponent, Product,
                      ProductChannelListing, ProductMedia, ProductMediaThumbnail, ProductType, ProductVariant,
                      ProductVariantChannelListing)
+from .search import listing_search
 from .standards import parse_standard, standard_slug
 
 STANDARD_ATTRIBUTE = "standard"
@@ -177,14 +178,6 @@ def with_listing_data(queryset: QuerySet[Product], *, channel) -> QuerySet[Produ
     )
 
 
-def listing_search(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
-    """`queryset` narrowed to the products matching a shopper's search text: accent-free, every
-    folded word must occur in `search_text` (the listing's one text-search step)."""
-    for term in search_terms(query):
-        queryset = queryset.filter(search_text__contains=term)
-    return queryset
-
-
 def products_filter(
     *,
     channel,
@@ -211,14 +204,13 @@ def products_filter(
 ) -> QuerySet[Product]:
     """The storefront's product list: visible products of `channel` narrowed by every filter given.
 
-    `query` is matched accent-free (every folded word must occur in `search_text`); with a query
-    and no explicit `sort`, names containing the query as typed (accents included) come first.
+    `query` is matched accent-free by `storefront.product.search.listing_search`; with a query and
+    no explicit `sort`, the best matches come first.
     `standards` match any of the given names; `province` is a Province or its code. `ids`, `slugs`,
     `names`, `category_ids` (each with its subtree), `collection_ids` and `product_type_ids` keep the
     products matching any of the values given (Saleor's list filters).
     """
-    queryset = _products_visible_joined(channel=channel, actor=actor, in_listings=True)
-    queryset = listing_search(queryset, query)
+    queryset = listing_search(_products_visible_joined(channel=channel, actor=actor, in_listings=True), query)
     if category is not None:
         queryset = queryset.filter(category_id__in=category_descendant_ids(category))
     if collection is not None:
@@ -269,15 +261,7 @@ def products_filter(
     if sort in SORT_FIELDS:
         return queryset.order_by(*SORT_FIELDS[sort])
     if search_terms(query):
-        exact = (query or "").strip()
-        return queryset.annotate(
-            search_rank=Case(
-                When(name__icontains=exact, then=Value(0)),
-                When(name__istartswith=exact.split(" ")[0], then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        ).order_by("search_rank", "name", "pk")
+        return queryset  # best match first (`listing_search`)
     return queryset.order_by(*SORT_FIELDS["name"])
 
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from storefront.cooperative.services import cooperative_update_profile
 from storefront.core.geo import find_province
-from storefront.core.models import Province
+from storefront.core.audit import audit_record, changed_fields
+from storefront.core.models import AuditEntry, Province
 from storefront.core.permissions import (can_manage_cooperative, require_cooperative_access,
                                          require_program_staff)
 from storefront.core.text import fold, vn_slugify
@@ -443,10 +444,13 @@ def variant_create(*, actor, product: Product, data: Mapping) -> ProductVariant:
         for channel, values in listings:
             ProductVariantChannelListing.objects.create(variant=variant, channel=channel, **values)
             _ensure_product_listing(product, channel)
+            audit_record(actor=actor, action=AuditEntry.Action.PRICE_CHANGE, target=variant,
+                         changes={f"{name} ({channel.slug})": [None, value]
+                                  for name, value in values.items() if value is not None})
         if listings:
             _refresh_product_prices(product)
         if data.get("stocks"):
-            _stocks_write(variant, data["stocks"])
+            _stocks_write(variant, data["stocks"], actor=actor)
     return variant
 
 
@@ -481,11 +485,17 @@ def variant_channel_listing_update(*, actor, variant: ProductVariant, channel, p
     require_cooperative_access(actor, product.cooperative_id)
     values = _clean_price_listing(channel, price, compare_at_price, cost_price)
     with transaction.atomic():
+        current = (ProductVariantChannelListing.objects.select_for_update()
+                   .filter(variant=variant, channel=channel).values(*values).first()) or {}
         listing, _created = ProductVariantChannelListing.objects.update_or_create(
             variant=variant, channel=channel, defaults=values
         )
         _ensure_product_listing(product, channel)
         _refresh_product_prices(product, [channel])
+        changes = changed_fields(current, values)
+        if changes:
+            audit_record(actor=actor, action=AuditEntry.Action.PRICE_CHANGE, target=variant,
+                         changes={f"{name} ({channel.slug})": pair for name, pair in changes.items()})
     return listing
 
 
@@ -506,8 +516,8 @@ def variant_price_and_stock_update(*, actor, variant: ProductVariant, channel, n
     return variant
 
 
-def _stocks_write(variant: ProductVariant, stocks) -> list[Stock]:
-    """Set absolute quantities; rows locked by pk, checks made after the locks."""
+def _stocks_write(variant: ProductVariant, stocks, *, actor) -> list[Stock]:
+    """Set absolute quantities; rows locked by pk, checks made after the locks; logged."""
     wanted: dict[int, tuple[Warehouse, int]] = {}
     for warehouse, quantity in stocks:
         if warehouse.cooperative_id != variant.product.cooperative_id:
@@ -526,6 +536,7 @@ def _stocks_write(variant: ProductVariant, stocks) -> list[Stock]:
         .filter(product_variant=variant, warehouse_id__in=list(wanted))
         .order_by("pk")
     }
+    changes = {}
     for warehouse_id, (warehouse, quantity) in wanted.items():
         stock = locked[warehouse_id]
         if quantity < stock.quantity_allocated:
@@ -535,8 +546,12 @@ def _stocks_write(variant: ProductVariant, stocks) -> list[Stock]:
                 % {"name": warehouse.name, "n": stock.quantity_allocated},
                 ProductErrorCode.INVALID,
             )
+        if stock.quantity != quantity:
+            changes[f"quantity ({warehouse.name})"] = [stock.quantity, quantity]
         stock.quantity = quantity
         stock.save(update_fields=["quantity"])
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.STOCK_CHANGE, target=variant, changes=changes)
     return list(locked.values())
 
 
@@ -546,7 +561,7 @@ def variant_stocks_update(*, actor, variant: ProductVariant, stocks: Iterable[tu
     if variant.product.is_combo:
         raise _error("stocks", _("Tồn kho của combo tính từ các thành phần."), ProductErrorCode.INVALID)
     with transaction.atomic():
-        return _stocks_write(variant, list(stocks))
+        return _stocks_write(variant, list(stocks), actor=actor)
 
 
 # --- publication ---------------------------------------------------------------------------------
@@ -576,8 +591,10 @@ def product_channel_listing_update(
         if product.is_combo and not ComboComponent.objects.filter(combo__product=product).exists():
             raise _error("is_published", _("Combo chưa có thành phần."), ProductErrorCode.INVALID_COMBO_COMPONENT)
     now = timezone.now()
+    logged = ("is_published", "published_at", "visible_in_listings", "available_for_purchase_at")
     with transaction.atomic():
         listing = _ensure_product_listing(product, channel)
+        before = {name: getattr(listing, name) for name in logged}
         listing.is_published = bool(is_published)
         if is_published:
             listing.published_at = published_at or listing.published_at or now
@@ -591,6 +608,10 @@ def product_channel_listing_update(
             listing.available_for_purchase_at = None
         listing.save()
         _refresh_product_prices(product, [channel])
+        changes = changed_fields(before, {name: getattr(listing, name) for name in logged})
+        if changes:
+            audit_record(actor=actor, action=AuditEntry.Action.PRODUCT_PUBLICATION, target=product,
+                         changes={f"{name} ({channel.slug})": pair for name, pair in changes.items()})
     return listing
 
 
@@ -720,6 +741,9 @@ def combo_create(*, actor, cooperative, data: Mapping, components) -> Product:
         for channel, values in listings:
             ProductVariantChannelListing.objects.create(variant=variant, channel=channel, **values)
             _ensure_product_listing(product, channel)
+            audit_record(actor=actor, action=AuditEntry.Action.PRICE_CHANGE, target=variant,
+                         changes={f"{name} ({channel.slug})": [None, value]
+                                  for name, value in values.items() if value is not None})
         _refresh_product_prices(product)
         for item in data.get("channel_listings") or ():
             if item.get("is_published"):

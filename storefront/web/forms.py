@@ -114,3 +114,12 @@ class LoginForm(forms.Form):
 
 class CancelOrderForm(forms.Form):
     reason = forms.CharField(label=_("Lý do hủy"), max_length=500, required=False)
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do (không bắt buộc)"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("Tôi hiểu rằng tài khoản, sổ địa chỉ và giỏ hàng sẽ bị xoá; đơn hàng được giữ cho kế toán nhưng "
+                "không còn tên, số điện thoại, địa chỉ của tôi."),
+        error_messages={"required": _("Vui lòng xác nhận trước khi gửi yêu cầu xoá.")})

@@ -50,8 +50,10 @@ def test_seed_export_demo_is_idempotent_and_a_sync_publishes_the_ready_listings(
         (25, Decimal("560.00")), (100, Decimal("545.00")), (500, Decimal("530.00"))]
 
     before = _state()
-    call_command("seed_export_demo", stdout=io.StringIO())
+    quiet = io.StringIO()
+    call_command("seed_export_demo", stdout=quiet, verbosity=0)
     assert _state() == before  # a third run changes nothing
+    assert quiet.getvalue() == ""  # -v0: silent
 
     report = catalog_sync_run(source=source, catalog=catalog)
     ready = 22 - len(WITHOUT_FITTING_CATEGORY)

@@ -137,3 +137,13 @@ def test_manual_inquiry_for_the_real_platform(product, trade_staff, coop_staff, 
     assert inquiry.cooperative_id == product.cooperative_id
     services.inquiry_reply(actor=coop_staff, source=source, inquiry=inquiry, text="Offer sent", status="quoted")
     assert inquiry.replies.get().sent_to_platform is False
+
+
+def test_export_candidates_are_searched_like_the_shop(product, coop, channel, source):
+    from catalog_sync.selectors import export_candidates
+    from tests.factories import make_product
+
+    coffee = make_product(coop, channel, name="Cà phê Robusta Vĩnh Bình", price=120_000)
+    assert [s.product_id for s, _p, _l in export_candidates(source=source, query="ca phe")] == [coffee.pk]
+    assert [s.product_id for s, _p, _l in export_candidates(source=source, query="GẠO st25")] == [product.pk]
+    assert {s.product_id for s, _p, _l in export_candidates(source=source)} >= {product.pk, coffee.pk}

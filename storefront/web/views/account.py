@@ -1,5 +1,6 @@
 """Customer accounts: register, sign in with lock-out, sign out, password reset, address book,
-order history and cancelling an order that has not shipped."""
+order history, cancelling an order that has not shipped, and the shopper's personal data (download,
+erasure request)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront.account.models import ConsentRecord
+from storefront.account.personal_data import (personal_data_erasure_pending, personal_data_erasure_request,
+                                              personal_data_erasure_requests_of, personal_data_export)
 from storefront.account.error_codes import AccountErrorCode
 from storefront.account.services import (account_authenticate, account_register, address_book_add,
                                          address_book_delete)
@@ -21,7 +25,7 @@ from storefront.order.selectors import order_for_actor, orders_for_customer
 from storefront.order.services import order_cancel
 
 from ..errors import add_service_errors
-from ..forms import AddressForm, CancelOrderForm, LoginForm, RegisterForm
+from ..forms import AddressForm, CancelOrderForm, ErasureRequestForm, LoginForm, RegisterForm
 
 
 def _safe_next(request, default="web:account"):
@@ -131,6 +135,34 @@ def address_delete(request, address_id):
     address_book_delete(actor=request.user, address=address)
     messages.success(request, _("Đã xóa địa chỉ."))
     return redirect("web:address_book")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_data(request):
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            personal_data_erasure_request(actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu xoá dữ liệu. Cán bộ chương trình sẽ xử lý; kết quả hiện ở trang này."))
+            return redirect("web:personal_data")
+    return render(request, "web/personal_data.html", {
+        "form": form, "pending": personal_data_erasure_pending(actor=request.user),
+        "requests": personal_data_erasure_requests_of(actor=request.user)[:10],
+    })
+
+
+@login_required
+@require_POST
+def personal_data_download(request):
+    data = personal_data_export(actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="htx-market-du-lieu-ca-nhan.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class PasswordReset(auth_views.PasswordResetView):

@@ -10,7 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-images", action="store_true", help="Skip the generated product pictures.")
 
-    def handle(self, *args, no_images=False, **options):
-        seed_demo(with_images=not no_images, stdout=self.stdout)
+    def handle(self, *args, no_images=False, verbosity=1, **options):
+        # -v0: nothing at all on the terminal (no summary, no progress bar).
+        seed_demo(with_images=not no_images, stdout=self.stdout if verbosity else None, verbosity=verbosity)
         counts = seed_supply_demo()
-        self.stdout.write("Supply-and-demand samples: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "\n")
+        if verbosity:
+            self.stdout.write("Supply-and-demand samples: "
+                              + ", ".join(f"{n} {what}" for what, n in counts.items()) + "\n")
