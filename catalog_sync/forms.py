@@ -10,7 +10,23 @@ from .models import RemoteCategory
 UNIT_CHOICES = [("", "—")] + [(u, u) for u in UNITS]
 
 
-class ExportProfileForm(forms.Form):
+def normalise_line_breaks(value):
+    """Browsers post textarea line breaks as CRLF; the mapper splits paragraphs on LF, so an unedited
+    description would otherwise read as changed on the B2B catalog."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class LineBreakNormalisingForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            cleaned[name] = normalise_line_breaks(value)
+        return cleaned
+
+
+class ExportProfileForm(LineBreakNormalisingForm):
     selected = forms.BooleanField(label=_("Chọn để đăng lên sàn B2B"), required=False)
     title_en = forms.CharField(label=_("Tên tiếng Anh"), required=False, max_length=255)
     description_en = forms.CharField(label=_("Mô tả tiếng Anh"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -93,13 +109,13 @@ class ExchangeRateForm(forms.Form):
     vnd_per_usd = forms.CharField(label=_("VND / 1 USD"))
 
 
-class InquiryReplyForm(forms.Form):
+class InquiryReplyForm(LineBreakNormalisingForm):
     text = forms.CharField(label=_("Trả lời"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     status = forms.ChoiceField(label=_("Trạng thái"), choices=[("read", _("Đã xem")), ("quoted", _("Đã báo giá")),
                                                               ("closed", _("Đã đóng"))], initial="quoted")
 
 
-class ManualInquiryForm(forms.Form):
+class ManualInquiryForm(LineBreakNormalisingForm):
     product_id = forms.IntegerField(label=_("Mã sản phẩm"), required=False)
     subject = forms.CharField(label=_("Tiêu đề"), required=False)
     message = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -102,7 +102,8 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
             items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw or []) if str(s).strip()]
             if choices is not None and any(i not in choices for i in items):
                 errors[name] = ValidationError(_("Có giá trị không hợp lệ."), code=Code.INVALID.value)
-            values[name] = items
+            # Checkboxes post in page order: keep the platform's order so a re-save is not a change.
+            values[name] = [c for c in choices if c in items] if choices is not None else list(dict.fromkeys(items))
     if "remote_category" in data:
         raw = data["remote_category"]
         if raw in (None, ""):
