@@ -114,7 +114,37 @@ def dashboard() -> dict:
         "recent_errors": SyncAttempt.objects.exclude(outcome=SyncAttempt.Outcome.OK).select_related(
             "listing__profile")[:20],
         "inquiries_new": Inquiry.objects.filter(status=Inquiry.Status.NEW).count(),
+        "scheduled_publishing": scheduled_publishing_enabled(),
+        "waiting_first_publication": ExportProfile.objects.filter(selected=True)
+        .exclude(listing__remote_id__gt="").count(),
     }
+
+
+# Runs started by the scheduler carry this `triggered_by`; every other run was started by a person.
+SCHEDULED = "beat"
+
+
+def scheduled_publishing_enabled() -> bool:
+    """The scheduler publishes only after a person has started a sync once (button or command): selections the
+    demo made in advance never reach the B2B catalog on their own."""
+    return SyncRun.objects.exclude(kind=SyncRun.Kind.DRY_RUN).exclude(triggered_by=SCHEDULED).exists()
+
+
+def sync_status() -> dict:
+    """The latest sync that writes, for the console's progress line (polled while a run is under way)."""
+    run = SyncRun.objects.exclude(kind=SyncRun.Kind.DRY_RUN).order_by("-started_at", "-pk").first()
+    if run is None:
+        return {"run": None, "running": False}
+    return {"run": run.pk, "kind": run.get_kind_display(), "running": run.finished_at is None,
+            "started_at": run.started_at.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            # Listings are saved chunk by chunk: those sent so far, successes and failures alike.
+            "done": Listing.objects.filter(last_synced_at__gte=run.started_at).count()
+            + SyncAttempt.objects.filter(run=run).count(),
+            "selected": ExportProfile.objects.filter(selected=True).count(),
+            "added": run.added, "updated": run.updated, "taken_offline": run.taken_offline,
+            "unchanged": run.unchanged, "deferred": run.deferred, "failed": run.failed,
+            "write_calls": run.write_calls, "error": run.error}
 
 
 def inquiries_for_actor(*, actor, source: CatalogSource, status: str = ""):

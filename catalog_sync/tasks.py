@@ -5,12 +5,15 @@ from celery import shared_task
 
 from . import services
 from .remote import B2BCatalog
+from .selectors import SCHEDULED, scheduled_publishing_enabled
 from .source import shop_source
 from .sync import SyncBusy, catalog_sync_run
 
 
 @shared_task(bind=True, max_retries=20, acks_late=True)
-def sync_catalog_task(self, full: bool = False, triggered_by: str = "beat") -> dict:
+def sync_catalog_task(self, full: bool = False, triggered_by: str = SCHEDULED) -> dict:
+    if triggered_by == SCHEDULED and not scheduled_publishing_enabled():
+        return {"skipped": "no sync started by a person yet"}
     try:
         report = catalog_sync_run(source=shop_source(), full=full, triggered_by=triggered_by)
     except SyncBusy as exc:

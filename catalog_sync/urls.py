@@ -6,6 +6,7 @@ app_name = "catalog_sync"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sync/", views.sync_now, name="sync_now"),
+    path("sync/status/", views.sync_status, name="sync_status"),
     path("retry-failed/", views.retry_failed, name="retry_failed"),
     path("preview/", views.preview, name="preview"),
     path("candidates/", views.candidates, name="candidates"),

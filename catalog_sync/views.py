@@ -4,8 +4,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,8 +41,16 @@ def dashboard(request):
 def sync_now(request):
     source = _trade_only(request)
     services.sync_request(actor=request.user, source=source, full=request.POST.get("full") == "1")
+    if request.headers.get("Accept") == "application/json":  # the console's script polls the status instead
+        return JsonResponse({"queued": True, "status_url": reverse("catalog_sync:sync_status")})
     messages.success(request, _("Đã xếp lịch đồng bộ."))
     return redirect("catalog_sync:dashboard")
+
+
+@login_required
+def sync_status(request):
+    _trade_only(request)
+    return JsonResponse(selectors.sync_status())
 
 
 @login_required
