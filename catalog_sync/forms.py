@@ -115,6 +115,11 @@ class InquiryReplyForm(LineBreakNormalisingForm):
                                                               ("closed", _("Đã đóng"))], initial="quoted")
 
 
+class CooperativeAnswerForm(LineBreakNormalisingForm):
+    text = forms.CharField(label=_("Trả lời cho cán bộ xúc tiến (giá, số lượng cung ứng được, thời gian giao)"),
+                           required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ManualInquiryForm(LineBreakNormalisingForm):
     product_id = forms.IntegerField(label=_("Mã sản phẩm"), required=False)
     subject = forms.CharField(label=_("Tiêu đề"), required=False)

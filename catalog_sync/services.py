@@ -347,13 +347,6 @@ def inquiries_pull(*, catalog: B2BCatalog) -> int:
     return created
 
 
-def _require_inquiry_access(actor, source: CatalogSource, inquiry: Inquiry) -> None:
-    if source.is_trade_staff(actor):
-        return
-    if inquiry.cooperative_id is None or inquiry.cooperative_id not in source.cooperative_ids_of(actor):
-        raise PermissionDenied(_("Bạn không có quyền xem yêu cầu báo giá này."))
-
-
 def inquiry_create_manual(*, actor, source: CatalogSource, data: dict) -> Inquiry:
     """Against the real platform inquiries arrive by e-mail/chat: trade staff record them here."""
     source.require_trade_staff(actor)
@@ -377,8 +370,9 @@ def inquiry_create_manual(*, actor, source: CatalogSource, data: dict) -> Inquir
 
 def inquiry_reply(*, actor, source: CatalogSource, inquiry: Inquiry, text: str, status: str = "quoted",
                   catalog: B2BCatalog | None = None) -> InquiryReply | None:
-    """Reply (optional text) and set the status: read, quoted or closed; mirrored to the platform."""
-    _require_inquiry_access(actor, source, inquiry)
+    """Reply (optional text) and set the status: read, quoted or closed; mirrored to the platform. Only trade
+    staff answer buyers: a cooperative answers them through `inquiry_cooperative_answer`."""
+    source.require_trade_staff(actor)
     text = (text or "").strip()
     if status not in (Inquiry.Status.READ, Inquiry.Status.QUOTED, Inquiry.Status.CLOSED):
         raise _error("status", _("Trạng thái không hợp lệ."), Code.INVALID)
@@ -403,3 +397,16 @@ def inquiry_reply(*, actor, source: CatalogSource, inquiry: Inquiry, text: str, 
         Inquiry.objects.filter(pk=inquiry.pk).update(status=status, updated_at=timezone.now())
         inquiry.status = status
     return reply
+
+
+def inquiry_cooperative_answer(*, actor, source: CatalogSource, inquiry: Inquiry, text: str) -> InquiryReply:
+    """The producing cooperative's answer (price, quantity it can supply, timing) for trade staff, who relay it to
+    the buyer; nothing goes to the platform from here."""
+    if inquiry.cooperative_id is None or inquiry.cooperative_id not in source.cooperative_ids_of(actor):
+        raise PermissionDenied(_("Bạn không có quyền xem yêu cầu báo giá này."))
+    text = (text or "").strip()
+    if not text:
+        raise _error("text", _("Hãy nhập câu trả lời cho cán bộ xúc tiến."), Code.REQUIRED)
+    if len(text) > 5000:
+        raise _error("text", _("Tối đa 5.000 ký tự."), Code.INVALID)
+    return InquiryReply.objects.create(inquiry=inquiry, author=actor, text=text, from_cooperative=True)

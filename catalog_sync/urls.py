@@ -17,4 +17,7 @@ urlpatterns = [
     path("inquiries/", views.inquiries, name="inquiries"),
     path("inquiries/new/", views.inquiry_create, name="inquiry_new"),
     path("inquiries/<int:inquiry_id>/", views.inquiry_detail, name="inquiry"),
+    path("htx/<int:coop_id>/yeu-cau-bao-gia/", views.cooperative_inquiries, name="cooperative_inquiries"),
+    path("htx/<int:coop_id>/yeu-cau-bao-gia/<int:inquiry_id>/", views.cooperative_inquiry,
+         name="cooperative_inquiry"),
 ]

@@ -1,6 +1,8 @@
 """Trade console pages (/trade/): every action goes through services; permission failures are 403."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import (ExchangeRateForm, ExportProfileForm, InquiryReplyForm, ManualInquiryForm, SuggestPricesForm)
+from .forms import (CooperativeAnswerForm, ExchangeRateForm, ExportProfileForm, InquiryReplyForm, ManualInquiryForm,
+                    SuggestPricesForm)
+from .labels import country_label, unit_label
 from .mapping import build_listing
 from .models import ExchangeRate, ExportProfile, Inquiry, Listing
 from .selection import REASON_LABELS
@@ -171,12 +175,14 @@ def rates(request):
 @login_required
 def inquiries(request):
     source = shop_source()
-    if not (source.is_trade_staff(request.user) or source.cooperative_ids_of(request.user)):
-        raise PermissionDenied
+    if not source.is_trade_staff(request.user):
+        own = sorted(source.cooperative_ids_of(request.user))
+        if not own:
+            raise PermissionDenied
+        return redirect("catalog_sync:cooperative_inquiries", coop_id=own[0])
     items = selectors.inquiries_for_actor(actor=request.user, source=source, status=request.GET.get("status", ""))
     return render(request, "catalog_sync/inquiries.html", {
-        "inquiries": items[:200], "statuses": Inquiry.Status.choices,
-        "can_create": source.is_trade_staff(request.user)})
+        "inquiries": items[:200], "statuses": Inquiry.Status.choices, "can_create": True})
 
 
 @login_required
@@ -186,6 +192,8 @@ def inquiry_detail(request, inquiry_id: int):
         inquiry = selectors.inquiry_for_actor(actor=request.user, source=source, inquiry_id=inquiry_id)
     except Inquiry.DoesNotExist:
         raise Http404
+    if not source.is_trade_staff(request.user):  # the cooperative reads it on its own dashboard, in Vietnamese
+        return redirect("catalog_sync:cooperative_inquiry", coop_id=inquiry.cooperative_id, inquiry_id=inquiry.pk)
     form = InquiryReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,3 +220,52 @@ def inquiry_create(request):
         else:
             return redirect("catalog_sync:inquiry", inquiry_id=inquiry.pk)
     return render(request, "catalog_sync/inquiry_new.html", {"form": form})
+
+
+def _own_cooperative(request, source, coop_id: int):
+    """The cooperative of a dashboard URL, as its staff (only they) see it; like the dashboard's own pages."""
+    if coop_id not in source.cooperative_ids_of(request.user):
+        raise PermissionDenied
+    cooperative = next((c for c in source.cooperatives() if c.id == coop_id), None)
+    if cooperative is None:
+        raise Http404
+    return SimpleNamespace(pk=cooperative.id, name=cooperative.name)
+
+
+def _relayed(inquiry, snapshots) -> dict:
+    snapshot = snapshots.get(inquiry.product_id)
+    return {"inquiry": inquiry, "product_name": snapshot.name if snapshot else "",
+            "quantity_unit": unit_label(inquiry.quantity_unit), "country": country_label(inquiry.country)}
+
+
+@login_required
+def cooperative_inquiries(request, coop_id: int):
+    source = shop_source()
+    cooperative = _own_cooperative(request, source, coop_id)
+    items = list(Inquiry.objects.filter(cooperative_id=coop_id)[:200])
+    snapshots = source.snapshots(sorted({i.product_id for i in items if i.product_id}))
+    return render(request, "catalog_sync/cooperative_inquiries.html", {
+        "cooperative": cooperative, "rows": [_relayed(i, snapshots) for i in items]})
+
+
+@login_required
+def cooperative_inquiry(request, coop_id: int, inquiry_id: int):
+    source = shop_source()
+    cooperative = _own_cooperative(request, source, coop_id)
+    inquiry = Inquiry.objects.filter(pk=inquiry_id, cooperative_id=coop_id).first()
+    if inquiry is None:
+        raise Http404
+    form = CooperativeAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_cooperative_answer(actor=request.user, source=source, inquiry=inquiry,
+                                                text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi câu trả lời cho cán bộ xúc tiến thương mại."))
+            return redirect("catalog_sync:cooperative_inquiry", coop_id=coop_id, inquiry_id=inquiry.pk)
+    snapshots = source.snapshots([inquiry.product_id]) if inquiry.product_id else {}
+    return render(request, "catalog_sync/cooperative_inquiry.html", {
+        "cooperative": cooperative, **_relayed(inquiry, snapshots), "form": form,
+        "replies": inquiry.replies.select_related("author")})

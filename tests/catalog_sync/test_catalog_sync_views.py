@@ -71,12 +71,43 @@ def test_inquiries_inbox_scoped_to_the_cooperative(client, trade_staff, coop_sta
     client.force_login(other_coop_staff)
     assert "Sydney Rice Pty" not in client.get(reverse("catalog_sync:inquiries")).content.decode()
     assert client.get(reverse("catalog_sync:inquiry", args=[inquiry.pk])).status_code == 404
+    assert client.get(reverse("catalog_sync:cooperative_inquiries", args=[product.cooperative_id])).status_code == 403
     client.force_login(coop_staff)
-    assert "Sydney Rice Pty" in client.get(reverse("catalog_sync:inquiries")).content.decode()
-    response = client.post(reverse("catalog_sync:inquiry", args=[inquiry.pk]), {"text": "Quote sent", "status": "quoted"})
-    assert response.status_code == 302
-    inquiry.refresh_from_db()
-    assert inquiry.status == "quoted"
+    own = reverse("catalog_sync:cooperative_inquiries", args=[product.cooperative_id])
+    assert client.get(reverse("catalog_sync:inquiries")).url == own
+    assert "Sydney Rice Pty" not in client.get(own).content.decode()  # the page names the product, not the buyer
+    assert client.get(reverse("catalog_sync:inquiry", args=[inquiry.pk])).url == reverse(
+        "catalog_sync:cooperative_inquiry", args=[product.cooperative_id, inquiry.pk])
+
+
+def test_an_inquiry_reaches_the_producing_cooperative_in_vietnamese(client, trade_staff, coop_staff, product,
+                                                                    source):
+    from catalog_sync import services
+
+    services.export_profile_get_or_create(actor=trade_staff, source=source, product_id=product.pk)
+    inquiry = services.inquiry_create_manual(actor=trade_staff, source=source, data={
+        "product_id": product.pk, "message": "Please quote FOB for 2000 bags monthly.", "country": "Australia",
+        "company_name": "Sydney Rice Pty", "quantity": "2000", "quantity_unit": "Bag"})
+    client.force_login(coop_staff)
+    overview = client.get(reverse("dashboard:overview", args=[product.cooperative_id])).content.decode()
+    listing_url = reverse("catalog_sync:cooperative_inquiries", args=[product.cooperative_id])
+    assert f'href="{listing_url}"' in overview  # in the cooperative's own navigation
+    listing = client.get(listing_url).content.decode()
+    assert product.name in listing and "2.000 bao" in listing and "Úc" in listing
+    url = reverse("catalog_sync:cooperative_inquiry", args=[product.cooperative_id, inquiry.pk])
+    page = client.get(url).content.decode()
+    for label in ("Sản phẩm", "Số lượng người mua cần", "Thị trường", "Lời nhắn của người mua (nguyên văn tiếng Anh)"):
+        assert label in page
+    assert "2.000 bao" in page and "Please quote FOB for 2000 bags monthly." in page
+    assert 'class="dash-nav"' in page and 'id="site-search"' not in page  # the dashboard's frame
+    empty = client.post(url, {"text": "  "})
+    assert empty.status_code == 200 and "Hãy nhập câu trả lời" in empty.content.decode()
+    assert client.post(url, {"text": "Giá 7,41 USD/bao,\r\ngiao sau 15 ngày."}).status_code == 302
+    answer = inquiry.replies.get()
+    assert answer.from_cooperative and not answer.sent_to_platform and answer.text == "Giá 7,41 USD/bao,\ngiao sau 15 ngày."
+    client.force_login(trade_staff)  # trade staff see it, marked as not yet sent to the buyer
+    trade_page = client.get(reverse("catalog_sync:inquiry", args=[inquiry.pk])).content.decode()
+    assert "HTX trả lời, chưa gửi người mua" in trade_page and "giao sau 15 ngày" in trade_page
 
 
 @pytest.mark.parametrize("name", TRADE_PAGES + ["catalog_sync:inquiries"])

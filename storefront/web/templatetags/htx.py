@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language
 
+from storefront.core.numbers import format_number
 from storefront.core.phone import format_vn_phone
 
 register = template.Library()
@@ -26,6 +27,12 @@ def vnd(amount) -> str:
     if amount is None or amount == "":
         return ""
     return vnd_text(int(amount))
+
+
+@register.filter
+def number(value, decimals=3) -> str:
+    """`2000.000|number` -> `2.000`, `12.5|number` -> `12,5` (storefront.core.numbers)."""
+    return format_number(value, decimals=int(decimals))
 
 
 @register.filter
