@@ -29,6 +29,14 @@ from ..forms import CollectionForm, ComboForm, PaymentReceivedForm, PayoutForm, 
 
 
 @program_page
+def home(request):
+    """The program's start page (README's `/dashboard/program/`): its daily pages, the supply–demand program
+    and the trade console."""
+    return render(request, "dashboard/program/home.html", {
+        "pending": Cooperative.objects.filter(status=Cooperative.Status.PENDING).count()})
+
+
+@program_page
 def cooperatives(request):
     status = request.GET.get("status") or ""
     rows = Cooperative.objects.select_related("province").order_by("status", "-created_at")

@@ -83,3 +83,10 @@ def get_item(mapping, key):
     if not mapping:
         return ()
     return mapping.get(str(key), ())
+
+
+@register.filter
+def is_trade_staff(user) -> bool:
+    from storefront.core.permissions import is_trade_staff as trade_staff
+
+    return trade_staff(user)
