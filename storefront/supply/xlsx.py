@@ -227,7 +227,9 @@ def sales_xlsx(report: SalesReport, *, issued_on: datetime.date | None = None) -
         "- Cột (5): ghi đầy đủ tên HTX, THT, địa chỉ, người đại diện, số điện thoại, email.",
         "- Các cột (6), (8), (10), (12), (16): số lượng theo đơn vị ở cột (3); các cột (7), (9), (11), (13), "
         "(17): tên đơn vị thu mua.",
-        "- Cột (16)–(17): đơn hàng đặt trên sàn HTX Market (không tính đơn đã hủy), lấy tự động từ hệ thống.",
+        "- Cột (16)–(17): đơn hàng đặt trên sàn HTX Market, lấy tự động từ hệ thống. Chỉ tính là đã tiêu thụ khi "
+        "đơn đã thanh toán (đã nhận chuyển khoản) hoặc phần hàng đã giao cho khách (thu tiền khi giao); không tính "
+        "đơn chưa thanh toán và đơn đã hủy.",
     ])
     sheet.signature(place=_place(report.province), day=issued_on, title="Chủ tịch Liên minh Hợp tác xã")
     return sheet.save()

@@ -187,3 +187,25 @@ def test_distributor_report_by_destination(coop, other_coop, distributor, distri
                                    distributor=outsider)
     with pytest.raises(PermissionDenied):
         reports.distributor_report(actor=coop_staff, date_from=WEEK_FROM, date_to=WEEK_TO)
+
+
+@pytest.mark.django_db
+def test_only_paid_or_delivered_orders_count_as_sold(coop, product, channel, program_staff):
+    from storefront.order.models import Fulfillment
+    from storefront.supply.access import report_scope
+    from storefront.supply.online import online_sales
+    from tests.supply.conftest import at, place_order
+
+    rice = product.variants.get()
+    day = datetime.date(2026, 11, 18)
+    place_order(channel, [(rice, 4)], created_at=at(day), status="unconfirmed", charge_status="none",
+                gateway="htx.payments.vietqr")  # placed minutes ago, not paid: not sold
+    delivered = place_order(channel, [(rice, 2)], created_at=at(day), charge_status="none")  # cash on delivery
+    fulfillment = Fulfillment.objects.create(order=delivered, cooperative=coop, status=Fulfillment.Status.SHIPPED)
+    delivered.lines.update(fulfillment=fulfillment)
+    place_order(channel, [(rice, 1)], created_at=at(day))  # a bank transfer received
+    sold = lambda: sum(s.quantity for s in online_sales(date_from=day, date_to=day,  # noqa: E731
+                                                        scope=report_scope(program_staff)))
+    assert sold() == 1
+    Fulfillment.objects.filter(pk=fulfillment.pk).update(status=Fulfillment.Status.DELIVERED)
+    assert sold() == 3

@@ -93,6 +93,9 @@ def test_sales_report_page_with_charts_and_xlsx(client, coop, other_coop, produc
     sheet = load_workbook(BytesIO(download.content)).active
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "Tỉnh, thành phố: Thành phố Cần Thơ" in values and "Thanh long" not in values
+    # What counts as sold, said on screen and in the XLSX: paid or delivered orders only.
+    assert 'id="what-counts-as-sold"' in page and "chỉ tính đơn đã thanh toán" in page
+    assert any("Chỉ tính là đã tiêu thụ khi đơn đã thanh toán" in str(v) for v in values)
 
     wrong_way = client.get(url, {"date_from": "2026-11-22", "date_to": "2026-11-16"})
     assert wrong_way.status_code == 400
