@@ -172,10 +172,12 @@ LOGGING = {
             "timestamp": True,
         },
     },
+    "filters": {"client_errors_plain": {"()": "storefront.core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors_plain"]},
         # Bots probing random Host headers are noise, not errors.
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
