@@ -16,3 +16,11 @@ def format_number(value, *, decimals: int = 3) -> str:
     number = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     return format_decimal(number, format=pattern, locale="vi_VN")
+
+
+def format_tonnes(value) -> str:
+    """Tonnes to what a report reader needs: kilograms below one tonne, then 10 kg, then 100 kg."""
+    if value is None or value == "":
+        return ""
+    size = abs(Decimal(value))
+    return format_number(value, decimals=3 if size < 1 else 2 if size < 100 else 1)

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from storefront.core.phone import format_vn_phone
+
 from .reports import DESTINATIONS, DistributorReport, NeedsReport, SalesReport, plain
 from .models import SalesChannel
 
@@ -33,6 +35,12 @@ CHANNEL_HEADINGS = {
 OFFICIAL_CHANNELS = (SalesChannel.MARKET, SalesChannel.DISTRIBUTOR, SalesChannel.PROCESSOR, SalesChannel.EXPORTER)
 
 
+# Grouped thousands, up to three decimals, no trailing zeros: the spreadsheet shows `2.000` or `12,5` with the
+# reader's separators, as the pages do (whole numbers get no decimal point at all).
+WHOLE_FORMAT = "#,##0"
+NUMBER_FORMAT = "#,##0.###"
+
+
 def _vn_date(day: datetime.date) -> str:
     return f"{day:%d/%m/%Y}"
 
@@ -50,7 +58,7 @@ def cooperative_details(cooperative) -> str:
         cooperative.name,
         f"Địa chỉ: {cooperative.address_line}",
         f"Người đại diện: {representative}" if representative else "",
-        f"Điện thoại: {cooperative.phone}" if cooperative.phone else "",
+        f"Điện thoại: {format_vn_phone(cooperative.phone)}" if cooperative.phone else "",
         f"Email: {cooperative.email}" if cooperative.email else "",
     ) if part)
 
@@ -96,6 +104,8 @@ class _FormSheet:
             cell = self.ws.cell(self.row, column, value)
             cell.border = BOX
             cell.alignment = WRAP
+            if isinstance(value, (int, Decimal)):
+                cell.number_format = WHOLE_FORMAT if value == int(value) else NUMBER_FORMAT
             if bold:
                 cell.font = BOLD
         self.row += 1

@@ -108,6 +108,10 @@ def test_an_inquiry_reaches_the_producing_cooperative_in_vietnamese(client, trad
     client.force_login(trade_staff)  # trade staff see it, marked as not yet sent to the buyer
     trade_page = client.get(reverse("catalog_sync:inquiry", args=[inquiry.pk])).content.decode()
     assert "HTX trả lời, chưa gửi người mua" in trade_page and "giao sau 15 ngày" in trade_page
+    assert "2.000 bao" in trade_page and "2000,000" not in trade_page
+    assert "2.000 bao" in client.get(reverse("catalog_sync:inquiries")).content.decode()
+    candidates = client.get(reverse("catalog_sync:candidates")).content.decode()
+    assert "195.000 ₫" in candidates and "195000" not in candidates
 
 
 @pytest.mark.parametrize("name", TRADE_PAGES + ["catalog_sync:inquiries"])

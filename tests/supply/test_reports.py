@@ -209,3 +209,16 @@ def test_only_paid_or_delivered_orders_count_as_sold(coop, product, channel, pro
     assert sold() == 1
     Fulfillment.objects.filter(pk=fulfillment.pk).update(status=Fulfillment.Status.DELIVERED)
     assert sold() == 3
+
+
+def test_chart_labels_fit_and_values_use_the_shop_number_format():
+    from storefront.supply.charts import LABEL_CHARS, bar_chart_svg
+    from storefront.supply.reports import Bar, Chart
+
+    long_label = "Hợp tác xã Nông nghiệp Dịch vụ Tổng hợp Vĩnh Bình Hưng Thạnh Đông"
+    svg = str(bar_chart_svg(Chart("Theo HTX", "tấn", [Bar(long_label, Decimal("1234.5678")),
+                                                       Bar("Gạo", Decimal("0.015"))])))
+    assert f"<title>{long_label}: 1.234,6 tấn</title>" in svg  # the full label for screen readers
+    shown = [t for t in svg.split('text-anchor="end" font-size="12">')[1:]]
+    assert all(len(t.split("<", 1)[0]) <= LABEL_CHARS for t in shown) and "…" in shown[0]
+    assert "0,015 tấn" in svg and 'style="max-width:100%;height:auto"' in svg
