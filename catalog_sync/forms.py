@@ -37,7 +37,7 @@ class ExportProfileForm(LineBreakNormalisingForm):
     place_of_origin = forms.CharField(label=_("Xuất xứ"), required=False, initial="Vietnam")
     brand_name = forms.CharField(label=_("Thương hiệu"), required=False)
     variety = forms.CharField(label=_("Giống"), required=False)
-    grade = forms.CharField(label=_("Phân loại"), required=False)
+    grade = forms.ChoiceField(label=_("Phân loại (Grade)"), required=False, choices=[("", "—")])
     moq = forms.CharField(label=_("MOQ"), required=False)
     moq_unit = forms.ChoiceField(label=_("Đơn vị MOQ"), choices=UNIT_CHOICES, required=False)
     supply_quantity = forms.CharField(label=_("Năng lực cung ứng"), required=False)
@@ -53,6 +53,17 @@ class ExportProfileForm(LineBreakNormalisingForm):
                                                required=False, widget=forms.CheckboxSelectMultiple)
     tiers = forms.CharField(label=_("Bậc giá USD (mỗi dòng: số lượng=giá)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, grades: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("grade") or ""
+        values = list(grades) + ([current] if current and current not in grades else [])
+        self.fields["grade"].choices = [("", "—")] + [(g, g) for g in values]
+        if grades:
+            allowed = ", ".join(grades)
+            self.fields["grade"].help_text = _("Giá trị sàn B2B chấp nhận: %(values)s.") % {"values": allowed}
+            self.fields["grade"].error_messages["invalid_choice"] = _(
+                "Phân loại phải là một trong các giá trị sàn B2B chấp nhận: %(values)s.") % {"values": allowed}
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

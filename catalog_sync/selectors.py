@@ -27,6 +27,17 @@ def category_rules(category: RemoteCategory | None) -> CategoryRules | None:
                          required_attributes=required, allowed_values=allowed)
 
 
+def allowed_grades(category: RemoteCategory | None) -> tuple[str, ...]:
+    """The platform's values of the "Grade" attribute: the category's, or every category's before one is chosen."""
+    categories = [category] if category is not None else RemoteCategory.objects.filter(is_leaf=True)
+    values: dict[str, None] = {}
+    for item in categories:
+        for attribute in item.attributes:
+            if attribute.get("en_name") == "Grade":
+                values.update(dict.fromkeys(attribute.get("values") or ()))
+    return tuple(values)
+
+
 # The export profile's columns that are ExportTerms fields of the same name (category and tiers come from their
 # own tables); the sync reads exactly these to fingerprint a listing's inputs.
 TERM_COLUMNS = tuple(f.name for f in fields(ExportTerms) if f.name not in ("category", "tiers"))

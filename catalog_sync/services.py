@@ -24,7 +24,7 @@ from .models import (ExchangeRate, ExportProfile, Inquiry, InquiryReply, Listing
                      SyncCursor)
 from .ports import CatalogSource, model_number_for
 from .remote import B2BCatalog
-from .selectors import exchange_rate_for, suggested_category
+from .selectors import allowed_grades, exchange_rate_for, suggested_category
 
 log = logging.getLogger("catalog_sync")
 
@@ -114,6 +114,13 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
                 errors["remote_category"] = ValidationError(_("Danh mục B2B không tồn tại."),
                                                             code=Code.NOT_FOUND.value)
             values["remote_category"] = category
+    if values.get("grade") and "grade" not in errors:
+        category = values["remote_category"] if "remote_category" in values else profile.remote_category
+        grades = allowed_grades(category)
+        if grades and values["grade"] not in grades:
+            errors["grade"] = ValidationError(
+                _("Phân loại phải là một trong các giá trị sàn B2B chấp nhận: %(values)s.") % {
+                    "values": ", ".join(grades)}, code=Code.INVALID.value)
     tiers = None
     if "tiers" in data:
         tiers = []

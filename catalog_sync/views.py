@@ -103,7 +103,8 @@ def profile_edit(request, product_id: int):
     except ValidationError:
         raise Http404
     snapshot = source.snapshots([product_id])[product_id]
-    form = ExportProfileForm(request.POST or None, initial=ExportProfileForm.initial_for(profile))
+    form = ExportProfileForm(request.POST or None, initial=ExportProfileForm.initial_for(profile),
+                             grades=selectors.allowed_grades(profile.remote_category))
     suggest_form = SuggestPricesForm(prefix="suggest")
     if request.method == "POST" and form.is_valid():
         try:

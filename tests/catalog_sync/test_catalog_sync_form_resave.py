@@ -56,3 +56,26 @@ def test_changing_only_the_title_changes_only_the_title(client, trade_staff, pro
     assert change.action == UPDATE
     changed = {path for path, _old, _new in change.diff}
     assert changed and all("subject" in path or "title" in path for path in changed), changed
+
+
+def test_grade_is_a_choice_of_the_platforms_values(client, trade_staff, product, source, categories):
+    from django.core.exceptions import ValidationError
+
+    from catalog_sync import services
+
+    profile = make_export(product, trade_staff)
+    client.force_login(trade_staff)
+    url = reverse("catalog_sync:profile", args=[product.pk])
+    page = client.get(url).content.decode()
+    assert '<select name="grade"' in page
+    for value in ("Premium", "Grade A", "Grade B", "Standard"):
+        assert f'<option value="{value}"' in page
+    allowed = "Premium, Grade A, Grade B, Standard"
+    bad = client.post(url, browser_post(profile, grade="Super"))
+    assert bad.status_code == 200 and f"Phân loại phải là một trong các giá trị sàn B2B chấp nhận: {allowed}." in (
+        bad.content.decode())
+    assert client.post(url, browser_post(profile, grade="Grade A")).status_code == 302
+    assert ExportProfile.objects.get(pk=profile.pk).grade == "Grade A"
+    with pytest.raises(ValidationError) as raised:  # the service says the same to any other caller
+        services.export_profile_update(actor=trade_staff, source=source, profile=profile, data={"grade": "Super"})
+    assert allowed in raised.value.message_dict["grade"][0]
