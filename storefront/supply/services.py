@@ -77,8 +77,11 @@ def _clean_need(data: dict, cooperative) -> dict:
     values["note"] = inputs.text(data, "note", errors, max_length=2000)
     price = inputs.decimal(data, "unit_price_thousand_vnd", errors, required=False, places=3)
     values["unit_price_vnd"] = None if price is None else int(price * 1000)
+    unit_name = values["unit"] or _("đơn vị tính của nhu cầu")
     for field in NEED_PLANNED_FIELDS:
-        values[field] = inputs.decimal(data, field, errors, default=Decimal(0))
+        values[field] = inputs.decimal(data, field, errors, default=Decimal(0), expected=_(
+            "Cần số lượng dự kiến tiêu thụ qua kênh này, tính bằng %(unit)s (ví dụ 12,5); để trống nếu không có.")
+            % {"unit": unit_name})
     planned = [values[f] for f in NEED_PLANNED_FIELDS]
     if values["quantity"] is not None and None not in planned and sum(planned) > values["quantity"]:
         errors.add("quantity", _("Tổng số lượng dự kiến theo kênh (%(planned)s) lớn hơn số lượng cần tiêu thụ.")

@@ -20,6 +20,14 @@ def test_declare_edit_close_and_draft_product_through_the_pages(client, coop, co
     assert "Đơn vị tính “chục” không được hỗ trợ" in page and "Số lượng không được âm" in page
     assert not SalesNeed.objects.exists()
 
+    # Channel quantities say their unit, and a wrong one says what is expected.
+    blank = client.get(reverse("supply:need_create")).content.decode()
+    assert "Doanh nghiệp xuất khẩu (số lượng, theo đơn vị tính)" in blank
+    assert "Cùng đơn vị tính với số lượng cần tiêu thụ" in blank
+    wrong = client.post(reverse("supply:need_create"), {**NEED, "cooperative": coop.pk, "planned_exporter": "mười"})
+    assert wrong.status_code == 400 and not SalesNeed.objects.exists()
+    assert "Cần số lượng dự kiến tiêu thụ qua kênh này, tính bằng tấn (ví dụ 12,5)" in wrong.content.decode()
+
     response = client.post(reverse("supply:need_create"), {**NEED, "cooperative": coop.pk})
     assert response.status_code == 302
     need = SalesNeed.objects.get()
