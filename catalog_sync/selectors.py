@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import fields
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
 
@@ -86,9 +87,13 @@ def suggested_category(*, snapshot: ProductSnapshot) -> RemoteCategory | None:
     return mapping.remote_category if mapping else None
 
 
+CANDIDATES_PER_PAGE = 50
+
+
 def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id: int | None = None,
-                      category_id: int | None = None, status: str = "", limit: int = 200):
-    """Rows for the candidates page: (snapshot, profile or None, listing or None)."""
+                      category_id: int | None = None, status: str = "", page: int | str | None = 1):
+    """One page of the candidates list: (rows, page), a row being (snapshot, profile or None, listing or None);
+    only the page's products are read from the shop."""
     ids = source.candidate_ids(query=query, cooperative_id=cooperative_id, category_id=category_id)
     profiles = {p.product_id: p for p in ExportProfile.objects.filter(product_id__in=ids).select_related("listing")}
     if status == "selected":
@@ -98,7 +103,8 @@ def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id:
     elif status:
         ids = [i for i in ids if i in profiles and getattr(profiles[i], "listing", None) is not None
                and profiles[i].listing.state == status]
-    ids = ids[:limit]
+    page_of_ids = Paginator(ids, CANDIDATES_PER_PAGE).get_page(page)
+    ids = list(page_of_ids)
     snapshots = source.snapshots(ids)
     rows = []
     for pid in ids:
@@ -106,7 +112,7 @@ def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id:
         listing = getattr(profile, "listing", None) if profile else None
         if pid in snapshots:
             rows.append((snapshots[pid], profile, listing))
-    return rows
+    return rows, page_of_ids
 
 
 def dashboard() -> dict:

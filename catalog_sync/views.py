@@ -87,11 +87,11 @@ def candidates(request):
     def _int(name):
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else None
-    rows = selectors.export_candidates(source=source, query=request.GET.get("q", ""),
-                                       cooperative_id=_int("cooperative"), category_id=_int("category"),
-                                       status=request.GET.get("status", ""))
+    rows, page = selectors.export_candidates(source=source, query=request.GET.get("q", ""),
+                                             cooperative_id=_int("cooperative"), category_id=_int("category"),
+                                             status=request.GET.get("status", ""), page=request.GET.get("page"))
     return render(request, "catalog_sync/candidates.html", {
-        "rows": rows, "cooperatives": source.cooperatives(), "categories": source.categories(),
+        "rows": rows, "page": page, "cooperatives": source.cooperatives(), "categories": source.categories(),
         "states": Listing.State.choices, "filters": request.GET})
 
 

@@ -124,3 +124,18 @@ def test_trade_pages_render_inside_the_site_frame(client, trade_staff, name):
     assert 'class="site-footer"' in text and 'class="skip-link"' in text
     assert 'class="trade-tabs"' in text and '<div class="trade">' in text
     assert text.count("<html") == 1
+
+
+def test_the_candidate_list_is_paginated(client, trade_staff, coop, channel, product):
+    from catalog_sync.selectors import CANDIDATES_PER_PAGE
+    from tests.factories import make_product
+
+    for i in range(CANDIDATES_PER_PAGE + 4):
+        make_product(coop, channel, name=f"Gạo lô {i:03d}", price=100_000, stock=1)
+    client.force_login(trade_staff)
+    url = reverse("catalog_sync:candidates")
+    first = client.get(url, {"q": "gao"}).content.decode()
+    assert first.count('name="product_ids"') == CANDIDATES_PER_PAGE
+    assert 'href="?q=gao&amp;page=2"' in first and "Trang 1/2" in first
+    second = client.get(url, {"q": "gao", "page": "2"}).content.decode()
+    assert second.count('name="product_ids"') == 5  # the 54 lots and the rice of the fixture
