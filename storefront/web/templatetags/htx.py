@@ -90,3 +90,14 @@ def is_trade_staff(user) -> bool:
     from storefront.core.permissions import is_trade_staff as trade_staff
 
     return trade_staff(user)
+
+
+@register.filter
+def standard_names(product) -> list[str]:
+    """A product's standards as shoppers read them, OCOP written one way: `OCOP 4 sao` (or `OCOP` unrated)."""
+    from django.utils.translation import gettext
+
+    names = [s for s in (product.standards or []) if s != "OCOP" or not product.ocop_stars]
+    if product.ocop_stars:
+        names.append(gettext("OCOP %(n)s sao") % {"n": product.ocop_stars})
+    return names

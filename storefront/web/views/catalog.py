@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_selling
 from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.models import ProductMedia, ProductType
-from storefront.product.selectors import (VariantPrice, category_by_slug, collection_by_slug, collections_featured,
-                                          combo_components, product_by_slug, products_filter, root_categories)
+from storefront.product.selectors import (OCOP_ATTRIBUTE, STANDARD_ATTRIBUTE, VariantPrice, category_by_slug,
+                                          collection_by_slug, collections_featured, combo_components, product_by_slug,
+                                          products_filter, root_categories)
 from storefront.warehouse.selectors import variants_quantity_available
 
 from ..channel import current_channel
@@ -104,9 +105,14 @@ def _product_page(*, slug, channel, actor):
     product = product_by_slug(slug=slug, channel=channel, actor=actor)
     if product is not None:
         coop = product.cooperative
+        # OCOP stars are rated for one product: a cooperative-wide OCOP row belongs to another product's page.
         product.page_certifications = (list(product.certifications.all())
-                                       + list(coop.certifications.filter(product=None)))
-        product.page_attributes = [a for a in product.attributes.all() if a.attribute.visible_in_storefront]
+                                       + list(coop.certifications.filter(product=None).exclude(type="OCOP")))
+        # The standard and OCOP attributes mirror `standards`/`ocop_stars` for the filters; the page states them once.
+        product.page_attributes = sorted(
+            (a for a in product.attributes.all() if a.attribute.visible_in_storefront
+             and a.attribute.slug not in (STANDARD_ATTRIBUTE, OCOP_ATTRIBUTE)),
+            key=lambda a: (a.attribute_id, a.sort_order, a.pk))
     return product
 
 
