@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_shop_in_browser import agree_and_order, fill_address_and_continue
+from tests.e2e.test_shop_in_browser import agree_and_order, fill_address_and_continue, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -75,6 +75,15 @@ def test_every_shopper_page_fits_a_phone(new_page, shop, settings):
     expect(page.locator("#order-status")).to_be_visible()
     assert_fits(page, "order status")
     assert re.search(r"/xac-nhan/$", confirmation)
+
+
+def test_account_pages_fit_a_phone(new_page, shop, customer):
+    page = new_page(viewport={"width": 390, "height": 800})
+    sign_in(page, customer.email)
+    for url in ("/tai-khoan/", "/tai-khoan/don-hang/", "/tai-khoan/dia-chi/"):
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(url)
+        assert_fits(page, url)
 
 
 def test_vietqr_copy_buttons_copy_the_account_and_the_reference(new_page, shop, browser, live_server):
