@@ -220,8 +220,10 @@ JWT_REFRESH_TTL_SECONDS = int(os.environ.get("JWT_REFRESH_TTL_SECONDS", 30 * 24 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_plain": {"()": "storefront.core.logs.ClientErrorsWithoutTraceback"}},
+    "filters": {"client_errors_plain": {"()": "storefront.core.logs.ClientErrorsWithoutTraceback"},
+                "client_errors_once": {"()": "storefront.core.logs.ClientErrorsLoggedByDjango"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["client_errors_plain"]}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["client_errors_plain"]},
+                "django.server": {"filters": ["client_errors_once"]}},
 }

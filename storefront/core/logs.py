@@ -20,6 +20,15 @@ class ClientErrorsWithoutTraceback(logging.Filter):
         return True
 
 
+class ClientErrorsLoggedByDjango(logging.Filter):
+    """For the development server's access lines: a 4xx answer was already logged by `django.request`, with
+    the reason ("Forbidden (Permission denied): /trade/"); a second line per refusal is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        return not (status is not None and 400 <= status < 500)
+
+
 class LoggingEmailBackend(BaseEmailBackend):
     """The demo's outgoing mail at INFO on `storefront.mail` (not printed raw to stdout), one record each."""
 

@@ -23,3 +23,13 @@ def test_the_default_backend_logs_each_email_at_info(caplog, capsys):
     assert record.levelno == logging.INFO
     assert "khach@example.com" in record.getMessage() and "Đơn hàng #1001" in record.getMessage()
     assert "Content-Transfer-Encoding" not in capsys.readouterr().out  # no raw MIME dump
+
+
+def test_the_development_server_does_not_log_a_refusal_a_second_time():
+    server = logging.getLogger("django.server")
+    record = server.makeRecord("django.server", logging.WARNING, __file__, 1, '"%s" %s %s',
+                               ("GET /trade/ HTTP/1.1", "403", "2345"), None, extra={"status_code": 403})
+    assert not server.filter(record)  # django.request already said "Forbidden (Permission denied): /trade/"
+    ok = server.makeRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+                           ("GET / HTTP/1.1", "200", "2345"), None, extra={"status_code": 200})
+    assert server.filter(ok)
