@@ -341,13 +341,15 @@ def inquiries_pull(*, catalog: B2BCatalog) -> int:
             continue
         full = catalog.get_inquiry(brief.inquiry_id)
         product_id = by_remote_product.get(full.product_id)
-        Inquiry.objects.get_or_create(remote_id=str(full.inquiry_id), defaults={
+        inquiry, made = Inquiry.objects.get_or_create(remote_id=str(full.inquiry_id), defaults={
             "source": Inquiry.Source.PLATFORM, "product_id": product_id, "cooperative_id": coop_of.get(product_id),
             "remote_product_id": full.product_id, "subject": full.subject[:255], "message": full.description or "",
             "quantity": full.quantity, "quantity_unit": full.quantity_unit[:32], "buyer_name": full.buyer_name[:255],
             "company_name": full.company_name[:255], "country": full.country[:64], "email": full.email[:254],
             "status": full.status if full.status in Inquiry.Status.values else Inquiry.Status.NEW,
             "received_at": full.gmt_create or timezone.now()})
+        if made:
+            _relay_later(inquiry)
         created += 1
     if newest is not None:
         SyncCursor.objects.update_or_create(name="inquiries", defaults={"value": newest})
@@ -367,12 +369,47 @@ def inquiry_create_manual(*, actor, source: CatalogSource, data: dict) -> Inquir
         quantity = Decimal(str(data["quantity"])) if data.get("quantity") not in (None, "") else None
     except InvalidOperation:
         raise _error("quantity", _("Số lượng không hợp lệ."), Code.INVALID) from None
-    return Inquiry.objects.create(
+    inquiry = Inquiry.objects.create(
         source=Inquiry.Source.MANUAL, product_id=product_id or None,
         cooperative_id=profile.cooperative_id if profile else None, subject=str(data.get("subject") or "")[:255],
         message=str(data["message"]), quantity=quantity, quantity_unit=str(data.get("quantity_unit") or "")[:32],
         buyer_name=str(data.get("buyer_name") or "")[:255], company_name=str(data.get("company_name") or "")[:255],
         country=str(data.get("country") or "")[:64], email=str(data.get("email") or "")[:254])
+    _relay_later(inquiry)
+    return inquiry
+
+
+def _relay_later(inquiry: Inquiry) -> None:
+    if inquiry.cooperative_id is not None:
+        from .tasks import relay_inquiry_task
+
+        transaction.on_commit(lambda: relay_inquiry_task.delay(inquiry.pk))
+
+
+def inquiry_relay(*, source: CatalogSource, inquiry: Inquiry) -> bool:
+    """Tell the producing cooperative, in Vietnamese, what a buyer asks for and where to answer (its dashboard);
+    False when the cooperative gave no e-mail address (the dashboard still lists the inquiry)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .labels import country_label, unit_label
+
+    address = source.cooperative_email(inquiry.cooperative_id) if inquiry.cooperative_id else ""
+    if not address:
+        return False
+    snapshot = source.snapshots([inquiry.product_id]).get(inquiry.product_id) if inquiry.product_id else None
+    with translation.override("vi"):
+        context = {"inquiry": inquiry, "product_name": snapshot.name if snapshot else "",
+                   "quantity_unit": unit_label(inquiry.quantity_unit), "country": country_label(inquiry.country),
+                   "url": settings.SITE_URL + reverse("catalog_sync:cooperative_inquiry",
+                                                      args=[inquiry.cooperative_id, inquiry.pk])}
+        subject = _("Yêu cầu báo giá mới từ người mua nước ngoài: %(product)s") % {
+            "product": context["product_name"] or _("(không rõ sản phẩm)")}
+        body = render_to_string("catalog_sync/emails/inquiry_relayed.txt", context)
+    send_mail(subject, body, None, [address])
+    return True
 
 
 def inquiry_reply(*, actor, source: CatalogSource, inquiry: Inquiry, text: str, status: str = "quoted",

@@ -39,3 +39,11 @@ def fetch_exchange_rate_task() -> str:
         return "no rate URL configured"
     rate = services.exchange_rate_fetch()
     return f"{rate.date} {rate.vnd_per_unit}"
+
+
+@shared_task(acks_late=True)
+def relay_inquiry_task(inquiry_id: int) -> bool:
+    from .models import Inquiry
+
+    inquiry = Inquiry.objects.filter(pk=inquiry_id).first()
+    return inquiry is not None and services.inquiry_relay(source=shop_source(), inquiry=inquiry)

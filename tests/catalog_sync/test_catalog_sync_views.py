@@ -139,3 +139,26 @@ def test_the_candidate_list_is_paginated(client, trade_staff, coop, channel, pro
     assert 'href="?q=gao&amp;page=2"' in first and "Trang 1/2" in first
     second = client.get(url, {"q": "gao", "page": "2"}).content.decode()
     assert second.count('name="product_ids"') == 5  # the 54 lots and the rice of the fixture
+
+
+
+def test_a_new_inquiry_is_mailed_to_the_producing_cooperative_in_vietnamese(trade_staff, product, source, settings,
+                                                                           django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from catalog_sync import services
+
+    settings.SITE_URL = "https://htx.example.com"
+    services.export_profile_get_or_create(actor=trade_staff, source=source, product_id=product.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        inquiry = services.inquiry_create_manual(actor=trade_staff, source=source, data={
+            "product_id": product.pk, "message": "Please quote 2000 bags.", "country": "Japan", "quantity": "2000",
+            "quantity_unit": "Bag"})
+    [message] = mail.outbox
+    assert message.to == [product.cooperative.email]
+    assert message.subject == f"Yêu cầu báo giá mới từ người mua nước ngoài: {product.name}"
+    for line in (f"Sản phẩm: {product.name}", "Số lượng người mua cần: 2.000 bao", "Thị trường: Nhật Bản",
+                 "Please quote 2000 bags.",
+                 "https://htx.example.com" + reverse("catalog_sync:cooperative_inquiry",
+                                                     args=[product.cooperative_id, inquiry.pk])):
+        assert line in message.body, line
