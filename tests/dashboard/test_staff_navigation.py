@@ -49,6 +49,7 @@ def test_readme_program_link_is_the_program_start_page_with_supply_and_trade(cli
 def test_trade_staff_are_not_invited_to_register_a_cooperative(client, trade_staff):
     client.force_login(trade_staff)
     assert client.get(reverse("dashboard:home")).url == reverse("catalog_sync:dashboard")
+    assert f'href="{reverse("dashboard:home")}"' in client.get(reverse("web:terms")).content.decode()  # "Quản lý"
     trade = client.get(reverse("catalog_sync:dashboard")).content.decode()
     assert reverse("dashboard:register") not in trade
     newcomer = make_user("newcomer@example.com")

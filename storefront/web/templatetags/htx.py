@@ -72,9 +72,9 @@ def operator(key: str) -> str:
 
 @register.filter
 def uses_dashboard(user) -> bool:
-    from storefront.core.permissions import is_cooperative_staff, is_program_staff
+    from storefront.core.permissions import is_cooperative_staff, is_program_staff, is_trade_staff
 
-    return is_program_staff(user) or is_cooperative_staff(user)
+    return is_program_staff(user) or is_cooperative_staff(user) or is_trade_staff(user)
 
 
 @register.filter
