@@ -29,16 +29,19 @@ PERIOD_NAMES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quar
 MARKET_NAMES = {"UK": "United Kingdom", "USA": "United States", "UAE": "United Arab Emirates"}
 # The platform's certification values; the sample's others ("Mã số vùng trồng", ATTP, 4C…) go to the text.
 PLATFORM_CERTIFICATIONS = ("VietGAP", "GlobalGAP", "OCOP", "HACCP", "ISO 22000", "Organic", "Halal", "BRC")
-# HS heading (first 4 or 6 digits) -> leaf category of the B2B catalog, by English name. Products with no
-# fitting leaf (fish sauce, essential oils, palm sugar) are left without one: the console shows why.
+# HS heading (first 4 or 6 digits) -> leaf category of the B2B catalog, by English name. A product with no
+# fitting leaf is left without one: the console shows why.
 HS_CATEGORIES = (("1006", "Rice"), ("080132", "Dried Fruit & Nuts"), ("0801", "Fresh Fruit"),
                  ("0804", "Fresh Fruit"), ("0805", "Fresh Fruit"), ("0810", "Fresh Fruit"),
                  ("0811", "Fresh Fruit"), ("0306", "Frozen Seafood"), ("0902", "Tea"), ("0901", "Coffee Beans"),
-                 ("0904", "Spices (Pepper)"), ("1508", "Edible Oil"))
+                 ("0904", "Spices (Pepper)"), ("1508", "Edible Oil"), ("2103", "Fish Sauce"),
+                 ("3301", "Essential Oils"), ("1702", "Palm Sugar"))
 KEYWORDS = {"Rice": ["vietnam rice", "fragrant rice"], "Fresh Fruit": ["vietnam fruit", "fresh fruit"],
             "Dried Fruit & Nuts": ["cashew nuts", "vietnam cashew"], "Frozen Seafood": ["vietnam seafood"],
             "Tea": ["vietnam tea", "green tea"], "Coffee Beans": ["vietnam coffee", "robusta coffee"],
-            "Spices (Pepper)": ["black pepper", "vietnam pepper"], "Edible Oil": ["peanut oil", "cooking oil"]}
+            "Spices (Pepper)": ["black pepper", "vietnam pepper"], "Edible Oil": ["peanut oil", "cooking oil"],
+            "Fish Sauce": ["fish sauce", "vietnam fish sauce"], "Essential Oils": ["essential oil", "natural oil"],
+            "Palm Sugar": ["palm sugar", "natural sugar"]}
 
 
 @dataclass

@@ -10,7 +10,23 @@ from .models import RemoteCategory
 UNIT_CHOICES = [("", "—")] + [(u, u) for u in UNITS]
 
 
-class ExportProfileForm(forms.Form):
+def normalise_line_breaks(value):
+    """Browsers post textarea line breaks as CRLF; the mapper splits paragraphs on LF, so an unedited
+    description would otherwise read as changed on the B2B catalog."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class LineBreakNormalisingForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            cleaned[name] = normalise_line_breaks(value)
+        return cleaned
+
+
+class ExportProfileForm(LineBreakNormalisingForm):
     selected = forms.BooleanField(label=_("Chọn để đăng lên sàn B2B"), required=False)
     title_en = forms.CharField(label=_("Tên tiếng Anh"), required=False, max_length=255)
     description_en = forms.CharField(label=_("Mô tả tiếng Anh"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -21,7 +37,7 @@ class ExportProfileForm(forms.Form):
     place_of_origin = forms.CharField(label=_("Xuất xứ"), required=False, initial="Vietnam")
     brand_name = forms.CharField(label=_("Thương hiệu"), required=False)
     variety = forms.CharField(label=_("Giống"), required=False)
-    grade = forms.CharField(label=_("Phân loại"), required=False)
+    grade = forms.ChoiceField(label=_("Phân loại (Grade)"), required=False, choices=[("", "—")])
     moq = forms.CharField(label=_("MOQ"), required=False)
     moq_unit = forms.ChoiceField(label=_("Đơn vị MOQ"), choices=UNIT_CHOICES, required=False)
     supply_quantity = forms.CharField(label=_("Năng lực cung ứng"), required=False)
@@ -37,6 +53,17 @@ class ExportProfileForm(forms.Form):
                                                required=False, widget=forms.CheckboxSelectMultiple)
     tiers = forms.CharField(label=_("Bậc giá USD (mỗi dòng: số lượng=giá)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, grades: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("grade") or ""
+        values = list(grades) + ([current] if current and current not in grades else [])
+        self.fields["grade"].choices = [("", "—")] + [(g, g) for g in values]
+        if grades:
+            allowed = ", ".join(grades)
+            self.fields["grade"].help_text = _("Giá trị sàn B2B chấp nhận: %(values)s.") % {"values": allowed}
+            self.fields["grade"].error_messages["invalid_choice"] = _(
+                "Phân loại phải là một trong các giá trị sàn B2B chấp nhận: %(values)s.") % {"values": allowed}
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -93,13 +120,18 @@ class ExchangeRateForm(forms.Form):
     vnd_per_usd = forms.CharField(label=_("VND / 1 USD"))
 
 
-class InquiryReplyForm(forms.Form):
+class InquiryReplyForm(LineBreakNormalisingForm):
     text = forms.CharField(label=_("Trả lời"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     status = forms.ChoiceField(label=_("Trạng thái"), choices=[("read", _("Đã xem")), ("quoted", _("Đã báo giá")),
                                                               ("closed", _("Đã đóng"))], initial="quoted")
 
 
-class ManualInquiryForm(forms.Form):
+class CooperativeAnswerForm(LineBreakNormalisingForm):
+    text = forms.CharField(label=_("Trả lời cho cán bộ xúc tiến (giá, số lượng cung ứng được, thời gian giao)"),
+                           required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ManualInquiryForm(LineBreakNormalisingForm):
     product_id = forms.IntegerField(label=_("Mã sản phẩm"), required=False)
     subject = forms.CharField(label=_("Tiêu đề"), required=False)
     message = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -161,8 +161,8 @@ def readiness(terms: ExportTerms, snapshot: ProductSnapshot, *, min_image_px: in
             for v in values:
                 if v.lower() not in lowered:
                     add(_attribute_field(name), "not_allowed",
-                        _("\"%(value)s\" không thuộc các giá trị sàn chấp nhận cho \"%(name)s\".")
-                        % {"value": v, "name": name})
+                        _("\"%(value)s\" không thuộc các giá trị sàn chấp nhận cho \"%(name)s\": %(allowed)s.")
+                        % {"value": v, "name": name, "allowed": ", ".join(allowed)})
     for name, value in attributes.items():
         if len(value) > MAX_ATTR_VALUE or not ASCII_PRINTABLE_RE.match(value):
             add(_attribute_field(name), "invalid",

@@ -297,6 +297,8 @@ class InquiryReply(models.Model):
                                related_name="+")
     text = models.TextField()
     sent_to_platform = models.BooleanField(default=False)
+    # The producing cooperative's answer, for trade staff to relay to the buyer (never sent as it is).
+    from_cooperative = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

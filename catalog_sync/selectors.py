@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import fields
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
 
@@ -25,6 +26,17 @@ def category_rules(category: RemoteCategory | None) -> CategoryRules | None:
     allowed = {a["en_name"]: tuple(a.get("values") or ()) for a in category.attributes if a.get("values")}
     return CategoryRules(id=category.id, name=category.name, is_leaf=category.is_leaf,
                          required_attributes=required, allowed_values=allowed)
+
+
+def allowed_grades(category: RemoteCategory | None) -> tuple[str, ...]:
+    """The platform's values of the "Grade" attribute: the category's, or every category's before one is chosen."""
+    categories = [category] if category is not None else RemoteCategory.objects.filter(is_leaf=True)
+    values: dict[str, None] = {}
+    for item in categories:
+        for attribute in item.attributes:
+            if attribute.get("en_name") == "Grade":
+                values.update(dict.fromkeys(attribute.get("values") or ()))
+    return tuple(values)
 
 
 # The export profile's columns that are ExportTerms fields of the same name (category and tiers come from their
@@ -75,9 +87,13 @@ def suggested_category(*, snapshot: ProductSnapshot) -> RemoteCategory | None:
     return mapping.remote_category if mapping else None
 
 
+CANDIDATES_PER_PAGE = 50
+
+
 def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id: int | None = None,
-                      category_id: int | None = None, status: str = "", limit: int = 200):
-    """Rows for the candidates page: (snapshot, profile or None, listing or None)."""
+                      category_id: int | None = None, status: str = "", page: int | str | None = 1):
+    """One page of the candidates list: (rows, page), a row being (snapshot, profile or None, listing or None);
+    only the page's products are read from the shop."""
     ids = source.candidate_ids(query=query, cooperative_id=cooperative_id, category_id=category_id)
     profiles = {p.product_id: p for p in ExportProfile.objects.filter(product_id__in=ids).select_related("listing")}
     if status == "selected":
@@ -87,7 +103,8 @@ def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id:
     elif status:
         ids = [i for i in ids if i in profiles and getattr(profiles[i], "listing", None) is not None
                and profiles[i].listing.state == status]
-    ids = ids[:limit]
+    page_of_ids = Paginator(ids, CANDIDATES_PER_PAGE).get_page(page)
+    ids = list(page_of_ids)
     snapshots = source.snapshots(ids)
     rows = []
     for pid in ids:
@@ -95,7 +112,7 @@ def export_candidates(*, source: CatalogSource, query: str = "", cooperative_id:
         listing = getattr(profile, "listing", None) if profile else None
         if pid in snapshots:
             rows.append((snapshots[pid], profile, listing))
-    return rows
+    return rows, page_of_ids
 
 
 def dashboard() -> dict:
@@ -114,7 +131,37 @@ def dashboard() -> dict:
         "recent_errors": SyncAttempt.objects.exclude(outcome=SyncAttempt.Outcome.OK).select_related(
             "listing__profile")[:20],
         "inquiries_new": Inquiry.objects.filter(status=Inquiry.Status.NEW).count(),
+        "scheduled_publishing": scheduled_publishing_enabled(),
+        "waiting_first_publication": ExportProfile.objects.filter(selected=True)
+        .exclude(listing__remote_id__gt="").count(),
     }
+
+
+# Runs started by the scheduler carry this `triggered_by`; every other run was started by a person.
+SCHEDULED = "beat"
+
+
+def scheduled_publishing_enabled() -> bool:
+    """The scheduler publishes only after a person has started a sync once (button or command): selections the
+    demo made in advance never reach the B2B catalog on their own."""
+    return SyncRun.objects.exclude(kind=SyncRun.Kind.DRY_RUN).exclude(triggered_by=SCHEDULED).exists()
+
+
+def sync_status() -> dict:
+    """The latest sync that writes, for the console's progress line (polled while a run is under way)."""
+    run = SyncRun.objects.exclude(kind=SyncRun.Kind.DRY_RUN).order_by("-started_at", "-pk").first()
+    if run is None:
+        return {"run": None, "running": False}
+    return {"run": run.pk, "kind": run.get_kind_display(), "running": run.finished_at is None,
+            "started_at": run.started_at.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            # Listings are saved chunk by chunk: those sent so far, successes and failures alike.
+            "done": Listing.objects.filter(last_synced_at__gte=run.started_at).count()
+            + SyncAttempt.objects.filter(run=run).count(),
+            "selected": ExportProfile.objects.filter(selected=True).count(),
+            "added": run.added, "updated": run.updated, "taken_offline": run.taken_offline,
+            "unchanged": run.unchanged, "deferred": run.deferred, "failed": run.failed,
+            "write_calls": run.write_calls, "error": run.error}
 
 
 def inquiries_for_actor(*, actor, source: CatalogSource, status: str = ""):

@@ -27,7 +27,7 @@ from .models import (ExchangeRate, ExportProfile, Inquiry, InquiryReply, Listing
                      SyncCursor)
 from .ports import CatalogSource, model_number_for
 from .remote import B2BCatalog
-from .selectors import exchange_rate_for, suggested_category
+from .selectors import allowed_grades, exchange_rate_for, suggested_category
 
 log = logging.getLogger("catalog_sync")
 
@@ -123,7 +123,8 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
             items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw or []) if str(s).strip()]
             if choices is not None and any(i not in choices for i in items):
                 errors[name] = ValidationError(_("Có giá trị không hợp lệ."), code=Code.INVALID.value)
-            values[name] = items
+            # Checkboxes post in page order: keep the platform's order so a re-save is not a change.
+            values[name] = [c for c in choices if c in items] if choices is not None else list(dict.fromkeys(items))
     if "remote_category" in data:
         raw = data["remote_category"]
         if raw in (None, ""):
@@ -134,6 +135,13 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
                 errors["remote_category"] = ValidationError(_("Danh mục B2B không tồn tại."),
                                                             code=Code.NOT_FOUND.value)
             values["remote_category"] = category
+    if values.get("grade") and "grade" not in errors:
+        category = values["remote_category"] if "remote_category" in values else profile.remote_category
+        grades = allowed_grades(category)
+        if grades and values["grade"] not in grades:
+            errors["grade"] = ValidationError(
+                _("Phân loại phải là một trong các giá trị sàn B2B chấp nhận: %(values)s.") % {
+                    "values": ", ".join(grades)}, code=Code.INVALID.value)
     tiers = None
     if "tiers" in data:
         tiers = []
@@ -416,7 +424,9 @@ def inquiries_pull(*, catalog: B2BCatalog) -> int:
             log.warning("inquiry %s quarantined (%s): %s", brief.inquiry_id, reason, "; ".join(problems))
         try:
             with transaction.atomic():
-                Inquiry.objects.get_or_create(remote_id=str(brief.inquiry_id), defaults=values)
+                inquiry, made = Inquiry.objects.get_or_create(remote_id=str(brief.inquiry_id), defaults=values)
+            if made and not reason:
+                _relay_later(inquiry)
         except DatabaseError as exc:  # still refused: keep a placeholder for staff rather than block the rest
             log.exception("inquiry %s could not be stored", brief.inquiry_id)
             Inquiry.objects.get_or_create(remote_id=str(brief.inquiry_id), defaults={
@@ -450,18 +460,54 @@ def inquiry_create_manual(*, actor, source: CatalogSource, data: dict) -> Inquir
         quantity = Decimal(str(data["quantity"])) if data.get("quantity") not in (None, "") else None
     except InvalidOperation:
         raise _error("quantity", _("Số lượng không hợp lệ."), Code.INVALID) from None
-    return Inquiry.objects.create(
+    inquiry = Inquiry.objects.create(
         source=Inquiry.Source.MANUAL, product_id=product_id or None,
         cooperative_id=profile.cooperative_id if profile else None, subject=str(data.get("subject") or "")[:255],
         message=str(data["message"]), quantity=quantity, quantity_unit=str(data.get("quantity_unit") or "")[:32],
         buyer_name=str(data.get("buyer_name") or "")[:255], company_name=str(data.get("company_name") or "")[:255],
         country=str(data.get("country") or "")[:64], email=str(data.get("email") or "")[:254])
+    _relay_later(inquiry)
+    return inquiry
+
+
+def _relay_later(inquiry: Inquiry) -> None:
+    if inquiry.cooperative_id is not None:
+        from .tasks import relay_inquiry_task
+
+        transaction.on_commit(lambda: relay_inquiry_task.delay(inquiry.pk))
+
+
+def inquiry_relay(*, source: CatalogSource, inquiry: Inquiry) -> bool:
+    """Tell the producing cooperative, in Vietnamese, what a buyer asks for and where to answer (its dashboard);
+    False when the cooperative gave no e-mail address (the dashboard still lists the inquiry)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .labels import country_label, unit_label
+
+    address = source.cooperative_email(inquiry.cooperative_id) if inquiry.cooperative_id else ""
+    if not address:
+        return False
+    snapshot = source.snapshots([inquiry.product_id]).get(inquiry.product_id) if inquiry.product_id else None
+    with translation.override("vi"):
+        context = {"inquiry": inquiry, "product_name": snapshot.name if snapshot else "",
+                   "quantity_unit": unit_label(inquiry.quantity_unit), "country": country_label(inquiry.country),
+                   "url": settings.SITE_URL + reverse("catalog_sync:cooperative_inquiry",
+                                                      args=[inquiry.cooperative_id, inquiry.pk])}
+        subject = _("Yêu cầu báo giá mới từ người mua nước ngoài: %(product)s") % {
+            "product": context["product_name"] or _("(không rõ sản phẩm)")}
+        body = render_to_string("catalog_sync/emails/inquiry_relayed.txt", context)
+    send_mail(subject, body, None, [address])
+    return True
 
 
 def inquiry_reply(*, actor, source: CatalogSource, inquiry: Inquiry, text: str, status: str = "quoted",
                   catalog: B2BCatalog | None = None) -> InquiryReply | None:
-    """Reply (optional text) and set the status: read, quoted or closed; mirrored to the platform."""
-    _require_inquiry_access(actor, source, inquiry)
+    """Reply (optional text) and set the status: read, quoted or closed; mirrored to the platform. Only trade
+    staff answer buyers: a cooperative answers them through `inquiry_cooperative_answer`."""
+    source.require_trade_staff(actor)
     text = (text or "").strip()
     if status not in (Inquiry.Status.READ, Inquiry.Status.QUOTED, Inquiry.Status.CLOSED):
         raise _error("status", _("Trạng thái không hợp lệ."), Code.INVALID)
@@ -486,3 +532,16 @@ def inquiry_reply(*, actor, source: CatalogSource, inquiry: Inquiry, text: str, 
         Inquiry.objects.filter(pk=inquiry.pk).update(status=status, updated_at=timezone.now())
         inquiry.status = status
     return reply
+
+
+def inquiry_cooperative_answer(*, actor, source: CatalogSource, inquiry: Inquiry, text: str) -> InquiryReply:
+    """The producing cooperative's answer (price, quantity it can supply, timing) for trade staff, who relay it to
+    the buyer; nothing goes to the platform from here."""
+    if inquiry.cooperative_id is None or inquiry.cooperative_id not in source.cooperative_ids_of(actor):
+        raise PermissionDenied(_("Bạn không có quyền xem yêu cầu báo giá này."))
+    text = (text or "").strip()
+    if not text:
+        raise _error("text", _("Hãy nhập câu trả lời cho cán bộ xúc tiến."), Code.REQUIRED)
+    if len(text) > 5000:
+        raise _error("text", _("Tối đa 5.000 ký tự."), Code.INVALID)
+    return InquiryReply.objects.create(inquiry=inquiry, author=actor, text=text, from_cooperative=True)

@@ -182,6 +182,10 @@ class ShopCatalogSource:
 
         return get_user_model().objects.filter(is_active=True, is_trade_staff=True).order_by("pk").first()
 
+    def cooperative_email(self, cooperative_id: int) -> str:
+        """Where the cooperative hears of a buyer's inquiry ("" when it gave no address)."""
+        return Cooperative.objects.filter(pk=cooperative_id).values_list("email", flat=True).first() or ""
+
     def product_edit_url(self, product_id: int) -> str:
         try:
             return reverse("dashboard:product-edit", args=[product_id])

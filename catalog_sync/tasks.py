@@ -5,12 +5,15 @@ from celery import shared_task
 
 from . import services
 from .remote import B2BCatalog
+from .selectors import SCHEDULED, scheduled_publishing_enabled
 from .source import shop_source
 from .sync import LeaseLost, SyncBusy, catalog_sync_run
 
 
 @shared_task(bind=True, max_retries=20, acks_late=True)
-def sync_catalog_task(self, full: bool = False, triggered_by: str = "beat") -> dict:
+def sync_catalog_task(self, full: bool = False, triggered_by: str = SCHEDULED) -> dict:
+    if triggered_by == SCHEDULED and not scheduled_publishing_enabled():
+        return {"skipped": "no sync started by a person yet"}
     try:
         report = catalog_sync_run(source=shop_source(), full=full, triggered_by=triggered_by)
     except SyncBusy as exc:
@@ -38,3 +41,11 @@ def fetch_exchange_rate_task() -> str:
         return "no rate URL configured"
     rate = services.exchange_rate_fetch()
     return f"{rate.date} {rate.vnd_per_unit}"
+
+
+@shared_task(acks_late=True)
+def relay_inquiry_task(inquiry_id: int) -> bool:
+    from .models import Inquiry
+
+    inquiry = Inquiry.objects.filter(pk=inquiry_id).first()
+    return inquiry is not None and services.inquiry_relay(source=shop_source(), inquiry=inquiry)

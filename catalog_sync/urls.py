@@ -6,6 +6,7 @@ app_name = "catalog_sync"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("sync/", views.sync_now, name="sync_now"),
+    path("sync/status/", views.sync_status, name="sync_status"),
     path("retry-failed/", views.retry_failed, name="retry_failed"),
     path("preview/", views.preview, name="preview"),
     path("candidates/", views.candidates, name="candidates"),
@@ -16,4 +17,7 @@ urlpatterns = [
     path("inquiries/", views.inquiries, name="inquiries"),
     path("inquiries/new/", views.inquiry_create, name="inquiry_new"),
     path("inquiries/<int:inquiry_id>/", views.inquiry_detail, name="inquiry"),
+    path("htx/<int:coop_id>/yeu-cau-bao-gia/", views.cooperative_inquiries, name="cooperative_inquiries"),
+    path("htx/<int:coop_id>/yeu-cau-bao-gia/<int:inquiry_id>/", views.cooperative_inquiry,
+         name="cooperative_inquiry"),
 ]

@@ -1,17 +1,21 @@
 """Trade console pages (/trade/): every action goes through services; permission failures are 403."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import (CandidateFilterForm, ExchangeRateForm, ExportProfileForm, InquiryFilterForm, InquiryReplyForm,
-                    ManualInquiryForm, SuggestPricesForm)
+from .forms import (CandidateFilterForm, CooperativeAnswerForm, ExchangeRateForm, ExportProfileForm, InquiryFilterForm,
+                    InquiryReplyForm, ManualInquiryForm, SuggestPricesForm)
+from .labels import country_label, unit_label
 from .mapping import build_listing
 from .models import ExchangeRate, ExportProfile, Inquiry, Listing
 from .selection import REASON_LABELS
@@ -41,8 +45,16 @@ def dashboard(request):
 def sync_now(request):
     source = _trade_only(request)
     services.sync_request(actor=request.user, source=source, full=request.POST.get("full") == "1")
+    if request.headers.get("Accept") == "application/json":  # the console's script polls the status instead
+        return JsonResponse({"queued": True, "status_url": reverse("catalog_sync:sync_status")})
     messages.success(request, _("Đã xếp lịch đồng bộ."))
     return redirect("catalog_sync:dashboard")
+
+
+@login_required
+def sync_status(request):
+    _trade_only(request)
+    return JsonResponse(selectors.sync_status())
 
 
 @login_required
@@ -75,13 +87,14 @@ def candidates(request):
     filters = CandidateFilterForm(request.GET)
     if filters.is_valid():
         data, status = filters.cleaned_data, 200
-        rows = selectors.export_candidates(source=source, query=data["q"], cooperative_id=data["cooperative"],
-                                           category_id=data["category"], status=data["status"])
+        rows, page = selectors.export_candidates(source=source, query=data["q"], cooperative_id=data["cooperative"],
+                                                 category_id=data["category"], status=data["status"],
+                                                 page=request.GET.get("page"))
     else:
-        rows, status = [], 400
+        rows, page, status = [], None, 400
         _filter_errors(request, filters)
     return render(request, "catalog_sync/candidates.html", {
-        "rows": rows, "cooperatives": source.cooperatives(), "categories": source.categories(),
+        "rows": rows, "page": page, "cooperatives": source.cooperatives(), "categories": source.categories(),
         "states": Listing.State.choices, "filters": request.GET}, status=status)
 
 
@@ -99,7 +112,8 @@ def profile_edit(request, product_id: int):
     except ValidationError:
         raise Http404
     snapshot = source.snapshots([product_id])[product_id]
-    form = ExportProfileForm(request.POST or None, initial=ExportProfileForm.initial_for(profile))
+    form = ExportProfileForm(request.POST or None, initial=ExportProfileForm.initial_for(profile),
+                             grades=selectors.allowed_grades(profile.remote_category))
     suggest_form = SuggestPricesForm(prefix="suggest")
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,8 +185,11 @@ def rates(request):
 @login_required
 def inquiries(request):
     source = shop_source()
-    if not (source.is_trade_staff(request.user) or source.cooperative_ids_of(request.user)):
-        raise PermissionDenied
+    if not source.is_trade_staff(request.user):
+        own = sorted(source.cooperative_ids_of(request.user))
+        if not own:
+            raise PermissionDenied
+        return redirect("catalog_sync:cooperative_inquiries", coop_id=own[0])
     filters = InquiryFilterForm(request.GET)
     if filters.is_valid():
         items, status = selectors.inquiries_for_actor(actor=request.user, source=source,
@@ -181,8 +198,7 @@ def inquiries(request):
         items, status = [], 400
         _filter_errors(request, filters)
     return render(request, "catalog_sync/inquiries.html", {
-        "inquiries": items, "statuses": Inquiry.Status.choices,
-        "can_create": source.is_trade_staff(request.user)}, status=status)
+        "inquiries": items, "statuses": Inquiry.Status.choices, "can_create": True}, status=status)
 
 
 @login_required
@@ -192,6 +208,8 @@ def inquiry_detail(request, inquiry_id: int):
         inquiry = selectors.inquiry_for_actor(actor=request.user, source=source, inquiry_id=inquiry_id)
     except Inquiry.DoesNotExist:
         raise Http404
+    if not source.is_trade_staff(request.user):  # the cooperative reads it on its own dashboard, in Vietnamese
+        return redirect("catalog_sync:cooperative_inquiry", coop_id=inquiry.cooperative_id, inquiry_id=inquiry.pk)
     form = InquiryReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,3 +236,52 @@ def inquiry_create(request):
         else:
             return redirect("catalog_sync:inquiry", inquiry_id=inquiry.pk)
     return render(request, "catalog_sync/inquiry_new.html", {"form": form})
+
+
+def _own_cooperative(request, source, coop_id: int):
+    """The cooperative of a dashboard URL, as its staff (only they) see it; like the dashboard's own pages."""
+    if coop_id not in source.cooperative_ids_of(request.user):
+        raise PermissionDenied
+    cooperative = next((c for c in source.cooperatives() if c.id == coop_id), None)
+    if cooperative is None:
+        raise Http404
+    return SimpleNamespace(pk=cooperative.id, name=cooperative.name)
+
+
+def _relayed(inquiry, snapshots) -> dict:
+    snapshot = snapshots.get(inquiry.product_id)
+    return {"inquiry": inquiry, "product_name": snapshot.name if snapshot else "",
+            "quantity_unit": unit_label(inquiry.quantity_unit), "country": country_label(inquiry.country)}
+
+
+@login_required
+def cooperative_inquiries(request, coop_id: int):
+    source = shop_source()
+    cooperative = _own_cooperative(request, source, coop_id)
+    items = list(Inquiry.objects.filter(cooperative_id=coop_id)[:200])
+    snapshots = source.snapshots(sorted({i.product_id for i in items if i.product_id}))
+    return render(request, "catalog_sync/cooperative_inquiries.html", {
+        "cooperative": cooperative, "rows": [_relayed(i, snapshots) for i in items]})
+
+
+@login_required
+def cooperative_inquiry(request, coop_id: int, inquiry_id: int):
+    source = shop_source()
+    cooperative = _own_cooperative(request, source, coop_id)
+    inquiry = Inquiry.objects.filter(pk=inquiry_id, cooperative_id=coop_id).first()
+    if inquiry is None:
+        raise Http404
+    form = CooperativeAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_cooperative_answer(actor=request.user, source=source, inquiry=inquiry,
+                                                text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi câu trả lời cho cán bộ xúc tiến thương mại."))
+            return redirect("catalog_sync:cooperative_inquiry", coop_id=coop_id, inquiry_id=inquiry.pk)
+    snapshots = source.snapshots([inquiry.product_id]) if inquiry.product_id else {}
+    return render(request, "catalog_sync/cooperative_inquiry.html", {
+        "cooperative": cooperative, **_relayed(inquiry, snapshots), "form": form,
+        "replies": inquiry.replies.select_related("author")})

@@ -22,9 +22,16 @@ def level() -> str:
 def django_logging(*, production: bool) -> dict:
     """Django's LOGGING: plain lines on the console in development; JSON in production, where bots
     probing random Host headers are noise, not errors."""
-    loggers = {"django.db.backends": {"level": "WARNING"}}
+    # A refusal (4xx) is expected behaviour: one plain line, no traceback, and not repeated by the
+    # development server's access line (storefront/core/logs.py).
+    filters = {"client_errors_plain": {"()": "storefront.core.logs.ClientErrorsWithoutTraceback"}}
+    loggers = {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["client_errors_plain"]}}
     handler = {"class": "logging.StreamHandler"}
     config = {"version": 1, "disable_existing_loggers": False}
+    if not production:
+        filters["client_errors_once"] = {"()": "storefront.core.logs.ClientErrorsLoggedByDjango"}
+        loggers["django.server"] = {"filters": ["client_errors_once"]}
+    config["filters"] = filters
     if production:
         config["formatters"] = {"json": JSON_FORMATTER}
         handler["formatter"] = "json"

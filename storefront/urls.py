@@ -15,5 +15,10 @@ urlpatterns = [
     path("supply/", include("storefront.dashboard.supply_urls")),
     path("", include("storefront.web.urls")),
 ]
+handler400 = "storefront.web.views.errors.bad_request"
+handler403 = "storefront.web.views.errors.permission_denied"
+handler404 = "storefront.web.views.errors.page_not_found"
+handler500 = "storefront.web.views.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

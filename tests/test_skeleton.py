@@ -30,3 +30,13 @@ def test_divisions_loaded_and_findable():
     assert can_tho.code == "92" and find_province("92") == can_tho
     assert find_province("Atlantis") is None
     assert find_commune(can_tho, "ke sach").name == "Xã Kế Sách"
+
+
+def test_the_readme_links_to_pages_that_exist(client, program_staff, db):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    client.force_login(program_staff)
+    for path in sorted(set(re.findall(r"`(/(?:dashboard|trade|supply)/[a-z0-9/-]*)`", readme))):
+        assert client.get(path, follow=True).status_code == 200, path

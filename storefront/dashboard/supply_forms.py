@@ -3,6 +3,7 @@ who may act) is checked by the services, whose errors the views put back on thes
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from storefront.supply.models import RECORDED_CHANNELS, ProductGroup
@@ -18,6 +19,13 @@ def _text(label, **kwargs):
 
 def _number(label):
     return forms.CharField(label=label, required=False, widget=NUMBER)
+
+
+def _planned(channel):
+    """A channel's planned quantity: counted in the need's own unit, which the label says."""
+    return forms.CharField(label=format_lazy(_("{channel} (số lượng, theo đơn vị tính)"), channel=channel),
+                           required=False, widget=NUMBER,
+                           help_text=_("Cùng đơn vị tính với số lượng cần tiêu thụ, ví dụ 12,5; để trống nếu không có."))
 
 
 def _group_field():
@@ -44,10 +52,10 @@ class NeedForm(ServiceErrorsMixin, forms.Form):
     delivery_period = _text(_("Thời gian giao hàng"))
     delivery_place = _text(_("Địa điểm giao hàng"))
     unit_price_thousand_vnd = _number(_("Đơn giá (nghìn đồng)"))
-    planned_market = _number(_("Chợ truyền thống, chợ đầu mối, showroom"))
-    planned_distributor = _number(_("Siêu thị, doanh nghiệp phân phối"))
-    planned_processor = _number(_("Doanh nghiệp chế biến"))
-    planned_exporter = _number(_("Doanh nghiệp xuất khẩu"))
+    planned_market = _planned(_("Chợ truyền thống, chợ đầu mối, showroom"))
+    planned_distributor = _planned(_("Siêu thị, doanh nghiệp phân phối"))
+    planned_processor = _planned(_("Doanh nghiệp chế biến"))
+    planned_exporter = _planned(_("Doanh nghiệp xuất khẩu"))
     note = _text(_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, cooperatives=None, editing=False, **kwargs):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("htx/<int:coop_id>/don-hang/<int:fulfillment_id>/<str:action>/", coop.fulfillment_action,
          name="fulfillment_action"),
     path("htx/<int:coop_id>/ho-so/", coop.profile, name="profile"),
+    path("program/", program.home, name="program_home"),
     path("program/hop-tac-xa/", program.cooperatives, name="program_cooperatives"),
     path("program/hop-tac-xa/<int:coop_id>/<str:action>/", program.cooperative_status, name="program_coop_status"),
     path("program/don-hang/", program.orders, name="program_orders"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from functools import lru_cache
@@ -27,9 +28,14 @@ PALETTE = {
 }
 
 
+# Pillow's built-in font has no Vietnamese letters (ơ, ư, ạ… come out as boxes): a cut of DejaVu Sans Bold
+# with the Latin and Vietnamese ones ships next to this module (fonts/LICENSE).
+FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold-vi.ttf"
+
+
 @lru_cache(maxsize=4)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)
+    return ImageFont.truetype(str(FONT), size=size)
 
 
 def initials(name: str, limit: int = 3) -> str:
@@ -45,7 +51,7 @@ def product_picture(*, name: str, category_slug: str = "", caption: str = "") ->
     big = _font(260)
     draw.text((SIZE / 2, SIZE / 2 - 40), initials(name), font=big, fill=(255, 255, 255), anchor="mm")
     small = _font(40)
-    draw.text((SIZE / 2, SIZE - 130), fold(caption or name)[:30], font=small, fill=(255, 255, 255), anchor="mm")
+    draw.text((SIZE / 2, SIZE - 130), (caption or name)[:30], font=small, fill=(255, 255, 255), anchor="mm")
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
     slug = "-".join(fold(name).split())[:40] or "product"

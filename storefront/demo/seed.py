@@ -216,8 +216,6 @@ def _cooperative_description_en(row: dict) -> str:
 
 def _product_description(row: dict, cooperative: Cooperative) -> str:
     lines = [f"{row['name']} do {cooperative.name} sản xuất tại {cooperative.province.full_name}."]
-    if row["certifications"]:
-        lines.append(f"Tiêu chuẩn: {', '.join(row['certifications'])}.")
     lines.append(f"Quy cách: {row['sale_unit']['label_vi']}.")
     unit = row.get("unit_price")
     if unit:

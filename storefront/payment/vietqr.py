@@ -13,6 +13,21 @@ import segno
 from django.conf import settings
 
 NAPAS_GUID = "A000000727"
+
+# NAPAS bank identification numbers (BIN) of the banks a payer is likely to name, from NAPAS's list as kept by
+# the `vietnam-qr-pay` package; a shopper checks the receiving bank by its name, not by six digits.
+BANK_NAMES = {
+    "970436": "Vietcombank", "970415": "VietinBank", "970418": "BIDV", "970405": "Agribank",
+    "970407": "Techcombank", "970422": "MB Bank", "970416": "ACB", "970432": "VPBank", "970423": "TPBank",
+    "970403": "Sacombank", "970437": "HDBank", "970443": "SHB", "970441": "VIB", "970440": "SeABank",
+    "970426": "MSB", "970448": "OCB", "970449": "LPBank", "970431": "Eximbank", "970428": "Nam A Bank",
+    "970446": "Co-op Bank (Ngân hàng Hợp tác xã Việt Nam)",
+}
+
+
+def bank_name(bin_code: str) -> str:
+    """The bank of a NAPAS BIN (`970436` -> `Vietcombank`); empty for a BIN not in the table."""
+    return BANK_NAMES.get(str(bin_code).strip(), "")
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
 SERVICE_TO_CARD = "QRIBFTTC"
 CURRENCY_VND = "704"

@@ -53,10 +53,12 @@ def text(data: dict, field: str, errors: FieldErrors, *, required: bool = False,
 
 
 def decimal(data: dict, field: str, errors: FieldErrors, *, required: bool = True, default=_MISSING,
-            places: int = 3, positive: bool = False) -> Decimal | None:
-    """A non-negative number (strictly positive with `positive`) with at most `places` decimals.
+            places: int = 3, positive: bool = False, expected: str = "") -> Decimal | None:
+    """A non-negative number (strictly positive with `positive`) with at most `places` decimals; `expected` says
+    what the field wants when its value is not a number.
 
     Accepts `12.5` and the Vietnamese `12,5`; a thousands-grouped `1.200` is ambiguous and refused."""
+    not_a_number = expected or _("Giá trị phải là một số, ví dụ 12,5 hoặc 1200.")
     value = data.get(field, _MISSING)
     if value is _MISSING or _blank(value):
         if required and default is _MISSING:
@@ -64,7 +66,7 @@ def decimal(data: dict, field: str, errors: FieldErrors, *, required: bool = Tru
             return None
         return None if default is _MISSING else default
     if isinstance(value, bool) or isinstance(value, float) and value != value:
-        errors.add(field, _("Giá trị phải là một số."), SupplyErrorCode.INVALID)
+        errors.add(field, not_a_number, SupplyErrorCode.INVALID)
         return None
     try:
         if isinstance(value, str):
@@ -75,10 +77,10 @@ def decimal(data: dict, field: str, errors: FieldErrors, *, required: bool = Tru
         else:
             number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors.add(field, _("Giá trị phải là một số."), SupplyErrorCode.INVALID)
+        errors.add(field, not_a_number, SupplyErrorCode.INVALID)
         return None
     if not number.is_finite():
-        errors.add(field, _("Giá trị phải là một số."), SupplyErrorCode.INVALID)
+        errors.add(field, not_a_number, SupplyErrorCode.INVALID)
         return None
     if number < 0:
         errors.add(field, _("Số lượng không được âm."), SupplyErrorCode.INVALID_QUANTITY)

@@ -1,7 +1,9 @@
 """The shop's own orders as an online sales channel, read from `order.OrderLine` (never copied).
 
-A line counts on the local date its order was placed, for the cooperative and product it was sold
-from, unless the order (or that cooperative's part of it) was canceled. A combo is counted as its
+A line counts as sold when the program counts it: its order is paid (a bank transfer received) or its
+part was delivered (cash on delivery is paid then); an unpaid order placed minutes ago is not a sale. It
+counts on the local date its order was placed, for the cooperative and product it was sold from, unless
+the order (or that cooperative's part of it) was canceled. A combo is counted as its
 components, each for the cooperative that made it, so a combo of rice and vegetables credits both.
 Quantities are given in the product's net unit when it has one (`túi 5 kg` × 3 = 15 kg), otherwise
 in the unit of sale.
@@ -12,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import ProductGroup
@@ -54,13 +57,14 @@ def quantity_in_unit(product, quantity: int) -> tuple[Decimal, str]:
 
 
 def online_sales(*, date_from: datetime.date, date_to: datetime.date, scope) -> list[OnlineSale]:
-    from storefront.order.models import Fulfillment, OrderLine, OrderStatus
+    from storefront.order.models import ChargeStatus, Fulfillment, OrderLine, OrderStatus
     from storefront.product.models import ComboComponent
 
     lines = (
         OrderLine.objects.filter(order__created_at__gte=_day_start(date_from),
                                  order__created_at__lt=_day_start(date_to + datetime.timedelta(days=1)),
                                  variant__isnull=False)
+        .filter(Q(order__charge_status=ChargeStatus.FULL) | Q(fulfillment__status=Fulfillment.Status.DELIVERED))
         .exclude(order__status=OrderStatus.CANCELED)
         .exclude(fulfillment__status=Fulfillment.Status.CANCELED)
         .select_related("order", "variant__product__category__parent", "cooperative__province",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.core.numbers import format_number
 from storefront.core.permissions import require_cooperative_access, require_program_staff
 from storefront.core.text import vn_slugify
 
@@ -77,12 +78,15 @@ def _clean_need(data: dict, cooperative) -> dict:
     values["note"] = inputs.text(data, "note", errors, max_length=2000)
     price = inputs.decimal(data, "unit_price_thousand_vnd", errors, required=False, places=3)
     values["unit_price_vnd"] = None if price is None else int(price * 1000)
+    unit_name = values["unit"] or _("đơn vị tính của nhu cầu")
     for field in NEED_PLANNED_FIELDS:
-        values[field] = inputs.decimal(data, field, errors, default=Decimal(0))
+        values[field] = inputs.decimal(data, field, errors, default=Decimal(0), expected=_(
+            "Cần số lượng dự kiến tiêu thụ qua kênh này, tính bằng %(unit)s (ví dụ 12,5); để trống nếu không có.")
+            % {"unit": unit_name})
     planned = [values[f] for f in NEED_PLANNED_FIELDS]
     if values["quantity"] is not None and None not in planned and sum(planned) > values["quantity"]:
         errors.add("quantity", _("Tổng số lượng dự kiến theo kênh (%(planned)s) lớn hơn số lượng cần tiêu thụ.")
-                   % {"planned": sum(planned).normalize()}, SupplyErrorCode.INVALID_QUANTITY)
+                   % {"planned": format_number(sum(planned))}, SupplyErrorCode.INVALID_QUANTITY)
     errors.raise_if_any()
     return values
 
@@ -146,7 +150,7 @@ def _draft_product_data(need: SalesNeed) -> dict:
     details = [
         (_("Tiêu chuẩn"), need.standard),
         (_("Quy cách"), need.packaging),
-        (_("Diện tích canh tác"), f"{need.farm_area_ha.normalize():f} ha" if need.farm_area_ha else ""),
+        (_("Diện tích canh tác"), f"{format_number(need.farm_area_ha)} ha" if need.farm_area_ha else ""),
         (_("Thời gian giao hàng"), need.delivery_period),
         (_("Địa điểm giao hàng"), need.delivery_place),
     ]

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from storefront.core.phone import format_vn_phone
+
 from .reports import DESTINATIONS, DistributorReport, NeedsReport, SalesReport, plain
 from .models import SalesChannel
 
@@ -33,6 +35,12 @@ CHANNEL_HEADINGS = {
 OFFICIAL_CHANNELS = (SalesChannel.MARKET, SalesChannel.DISTRIBUTOR, SalesChannel.PROCESSOR, SalesChannel.EXPORTER)
 
 
+# Grouped thousands, up to three decimals, no trailing zeros: the spreadsheet shows `2.000` or `12,5` with the
+# reader's separators, as the pages do (whole numbers get no decimal point at all).
+WHOLE_FORMAT = "#,##0"
+NUMBER_FORMAT = "#,##0.###"
+
+
 def _vn_date(day: datetime.date) -> str:
     return f"{day:%d/%m/%Y}"
 
@@ -50,7 +58,7 @@ def cooperative_details(cooperative) -> str:
         cooperative.name,
         f"Địa chỉ: {cooperative.address_line}",
         f"Người đại diện: {representative}" if representative else "",
-        f"Điện thoại: {cooperative.phone}" if cooperative.phone else "",
+        f"Điện thoại: {format_vn_phone(cooperative.phone)}" if cooperative.phone else "",
         f"Email: {cooperative.email}" if cooperative.email else "",
     ) if part)
 
@@ -96,6 +104,8 @@ class _FormSheet:
             cell = self.ws.cell(self.row, column, value)
             cell.border = BOX
             cell.alignment = WRAP
+            if isinstance(value, (int, Decimal)):
+                cell.number_format = WHOLE_FORMAT if value == int(value) else NUMBER_FORMAT
             if bold:
                 cell.font = BOLD
         self.row += 1
@@ -227,7 +237,9 @@ def sales_xlsx(report: SalesReport, *, issued_on: datetime.date | None = None) -
         "- Cột (5): ghi đầy đủ tên HTX, THT, địa chỉ, người đại diện, số điện thoại, email.",
         "- Các cột (6), (8), (10), (12), (16): số lượng theo đơn vị ở cột (3); các cột (7), (9), (11), (13), "
         "(17): tên đơn vị thu mua.",
-        "- Cột (16)–(17): đơn hàng đặt trên sàn HTX Market (không tính đơn đã hủy), lấy tự động từ hệ thống.",
+        "- Cột (16)–(17): đơn hàng đặt trên sàn HTX Market, lấy tự động từ hệ thống. Chỉ tính là đã tiêu thụ khi "
+        "đơn đã thanh toán (đã nhận chuyển khoản) hoặc phần hàng đã giao cho khách (thu tiền khi giao); không tính "
+        "đơn chưa thanh toán và đơn đã hủy.",
     ])
     sheet.signature(place=_place(report.province), day=issued_on, title="Chủ tịch Liên minh Hợp tác xã")
     return sheet.save()

@@ -113,10 +113,17 @@ def test_inquiry_round_trip_and_cooperative_scoping(product, other_coop, trade_s
 
     assert list(inquiries_for_actor(actor=coop_staff, source=source)) == [inquiry]
     assert list(inquiries_for_actor(actor=other_coop_staff, source=source)) == []
+    for actor in (other_coop_staff, coop_staff):  # buyers hear from trade staff only
+        with pytest.raises(PermissionDenied):
+            services.inquiry_reply(actor=actor, source=source, inquiry=inquiry, text="Hi", catalog=catalog)
     with pytest.raises(PermissionDenied):
-        services.inquiry_reply(actor=other_coop_staff, source=source, inquiry=inquiry, text="Hi", catalog=catalog)
+        services.inquiry_cooperative_answer(actor=other_coop_staff, source=source, inquiry=inquiry, text="Hi")
+    answer = services.inquiry_cooperative_answer(actor=coop_staff, source=source, inquiry=inquiry,
+                                                 text="Giá 7,41 USD/bao cho 2.000 bao, giao sau 15 ngày.")
+    assert answer.from_cooperative and not answer.sent_to_platform
+    assert not catalog.client.get_inquiry(int(inquiry.remote_id)).replies  # relayed by trade staff, not sent
 
-    services.inquiry_reply(actor=coop_staff, source=source, inquiry=inquiry, catalog=catalog,
+    services.inquiry_reply(actor=trade_staff, source=source, inquiry=inquiry, catalog=catalog,
                            text="FOB HCMC USD 7.41/bag for 2000 bags, 15 days.", status="quoted")
     remote = catalog.client.get_inquiry(int(inquiry.remote_id))
     assert remote.status == "quoted"
@@ -135,7 +142,7 @@ def test_manual_inquiry_for_the_real_platform(product, trade_staff, coop_staff, 
         "product_id": product.pk, "message": "Need 5 t monthly to Rotterdam", "company_name": "NL Rice BV",
         "country": "Netherlands", "quantity": "5", "quantity_unit": "Metric Ton"})
     assert inquiry.cooperative_id == product.cooperative_id
-    services.inquiry_reply(actor=coop_staff, source=source, inquiry=inquiry, text="Offer sent", status="quoted")
+    services.inquiry_reply(actor=trade_staff, source=source, inquiry=inquiry, text="Offer sent", status="quoted")
     assert inquiry.replies.get().sent_to_platform is False
 
 

@@ -20,6 +20,14 @@ def test_declare_edit_close_and_draft_product_through_the_pages(client, coop, co
     assert "Đơn vị tính “chục” không được hỗ trợ" in page and "Số lượng không được âm" in page
     assert not SalesNeed.objects.exists()
 
+    # Channel quantities say their unit, and a wrong one says what is expected.
+    blank = client.get(reverse("supply:need_create")).content.decode()
+    assert "Doanh nghiệp xuất khẩu (số lượng, theo đơn vị tính)" in blank
+    assert "Cùng đơn vị tính với số lượng cần tiêu thụ" in blank
+    wrong = client.post(reverse("supply:need_create"), {**NEED, "cooperative": coop.pk, "planned_exporter": "mười"})
+    assert wrong.status_code == 400 and not SalesNeed.objects.exists()
+    assert "Cần số lượng dự kiến tiêu thụ qua kênh này, tính bằng tấn (ví dụ 12,5)" in wrong.content.decode()
+
     response = client.post(reverse("supply:need_create"), {**NEED, "cooperative": coop.pk})
     assert response.status_code == 302
     need = SalesNeed.objects.get()
@@ -93,6 +101,9 @@ def test_sales_report_page_with_charts_and_xlsx(client, coop, other_coop, produc
     sheet = load_workbook(BytesIO(download.content)).active
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "Tỉnh, thành phố: Thành phố Cần Thơ" in values and "Thanh long" not in values
+    # What counts as sold, said on screen and in the XLSX: paid or delivered orders only.
+    assert 'id="what-counts-as-sold"' in page and "chỉ tính đơn đã thanh toán" in page
+    assert any("Chỉ tính là đã tiêu thụ khi đơn đã thanh toán" in str(v) for v in values)
 
     wrong_way = client.get(url, {"date_from": "2026-11-22", "date_to": "2026-11-16"})
     assert wrong_way.status_code == 400

@@ -63,3 +63,10 @@ def test_order_payload_uses_settings_and_transfer_note(channel, variant, shippin
     assert f"54{len(str(order.total_amount)):02d}{order.total_amount}" in payload
     assert f"08{len(expected_note):02d}{expected_note}" in payload
     assert payload[-4:] == f"{crc16_ccitt_false(payload[:-4].encode()):04X}"
+
+
+def test_bank_names_of_napas_bins():
+    from storefront.payment.vietqr import bank_name
+
+    assert bank_name("970436") == "Vietcombank" and bank_name("970446").startswith("Co-op Bank")
+    assert bank_name("970405") == "Agribank" and bank_name("999999") == ""

@@ -45,12 +45,14 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def place_order(channel, lines, *, created_at, status="unfulfilled"):
-    """An order as the checkout leaves it: one line per (variant, quantity), snapshotting the seller."""
+def place_order(channel, lines, *, created_at, status="unfulfilled", charge_status="full",
+                gateway="htx.payments.cod"):
+    """An order as the checkout leaves it: one line per (variant, quantity), snapshotting the seller; paid
+    unless `charge_status` says otherwise (only paid or delivered orders count as sold)."""
     from storefront.order.models import Order, OrderLine
 
-    order = Order.objects.create(channel=channel, user_email="khach@example.com", payment_gateway="htx.payments.cod",
-                                 status=status, created_at=created_at)
+    order = Order.objects.create(channel=channel, user_email="khach@example.com", payment_gateway=gateway,
+                                 status=status, created_at=created_at, charge_status=charge_status)
     for variant, quantity in lines:
         product = variant.product
         OrderLine.objects.create(order=order, variant=variant, cooperative=product.cooperative,

@@ -187,3 +187,38 @@ def test_distributor_report_by_destination(coop, other_coop, distributor, distri
                                    distributor=outsider)
     with pytest.raises(PermissionDenied):
         reports.distributor_report(actor=coop_staff, date_from=WEEK_FROM, date_to=WEEK_TO)
+
+
+@pytest.mark.django_db
+def test_only_paid_or_delivered_orders_count_as_sold(coop, product, channel, program_staff):
+    from storefront.order.models import Fulfillment
+    from storefront.supply.access import report_scope
+    from storefront.supply.online import online_sales
+    from tests.supply.conftest import at, place_order
+
+    rice = product.variants.get()
+    day = datetime.date(2026, 11, 18)
+    place_order(channel, [(rice, 4)], created_at=at(day), status="unconfirmed", charge_status="none",
+                gateway="htx.payments.vietqr")  # placed minutes ago, not paid: not sold
+    delivered = place_order(channel, [(rice, 2)], created_at=at(day), charge_status="none")  # cash on delivery
+    fulfillment = Fulfillment.objects.create(order=delivered, cooperative=coop, status=Fulfillment.Status.SHIPPED)
+    delivered.lines.update(fulfillment=fulfillment)
+    place_order(channel, [(rice, 1)], created_at=at(day))  # a bank transfer received
+    sold = lambda: sum(s.quantity for s in online_sales(date_from=day, date_to=day,  # noqa: E731
+                                                        scope=report_scope(program_staff)))
+    assert sold() == 1
+    Fulfillment.objects.filter(pk=fulfillment.pk).update(status=Fulfillment.Status.DELIVERED)
+    assert sold() == 3
+
+
+def test_chart_labels_fit_and_values_use_the_shop_number_format():
+    from storefront.supply.charts import LABEL_CHARS, bar_chart_svg
+    from storefront.supply.reports import Bar, Chart
+
+    long_label = "Hợp tác xã Nông nghiệp Dịch vụ Tổng hợp Vĩnh Bình Hưng Thạnh Đông"
+    svg = str(bar_chart_svg(Chart("Theo HTX", "tấn", [Bar(long_label, Decimal("1234.5678")),
+                                                       Bar("Gạo", Decimal("0.015"))])))
+    assert f"<title>{long_label}: 1.234,6 tấn</title>" in svg  # the full label for screen readers
+    shown = [t for t in svg.split('text-anchor="end" font-size="12">')[1:]]
+    assert all(len(t.split("<", 1)[0]) <= LABEL_CHARS for t in shown) and "…" in shown[0]
+    assert "0,015 tấn" in svg and 'style="max-width:100%;height:auto"' in svg

@@ -41,7 +41,8 @@ def test_weekly_report_xlsx(coop, other_coop, product, combo, channel, program_s
     rice = row_starting(rows, "1.2", "Gạo ST25", "tấn")
     assert rice[3] == 80 and isinstance(rice[3], int)
     assert rice[4].startswith("HTX Nông nghiệp Vĩnh Bình\nĐịa chỉ: Ấp 1, ")
-    assert "Điện thoại: +84918427315" in rice[4]
+    assert "Điện thoại: 0918 427 315" in rice[4]  # as on every page, not E.164
+    assert sheet.cell(row=rows.index(rice) + 1, column=4).number_format == "#,##0"
     assert rice[7:9] == [30, "Mê Kông Mart; Co.op Mart"] and rice[11:13] == [50, "Lương thực Sông Hậu"]
     assert rice[5] is None and rice[13] is None
     assert rice[15:17] == ["Giá lúa giảm", "Kết nối thêm siêu thị"]

@@ -87,6 +87,9 @@ def test_guest_checkout_with_vietqr_shows_qr_amount_and_transfer_note(client, va
     html = client.get(response["Location"]).content.decode()
     assert "420.000 ₫" in html
     assert order.transfer_note in html
+    # The bank by its name (the demo account's BIN 970446), and copy buttons for the account and the reference.
+    assert "Co-op Bank (Ngân hàng Hợp tác xã Việt Nam)" in html and "970446" in html
+    assert f'data-copy="{order.transfer_note}"' in html and 'aria-label="Sao chép số tài khoản"' in html
     assert reverse("web:order_qr", args=[order.token]) in html
     assert reverse("web:order", args=[order.token]) in html
     png = client.get(reverse("web:order_qr", args=[order.token]))

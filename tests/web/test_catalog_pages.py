@@ -209,3 +209,22 @@ def test_search_counts_its_matches_with_its_first_page(client, coop, channel):
              for c in client.get(reverse("web:search"), {"q": "gao", "per_page": 12, "page": p}).context["cards"]}
     assert len(names) == 30
     assert client.get(reverse("web:search"), {"q": "khong co"}).context["page"].paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_product_page_states_standards_once_certificates_with_number_and_ocop_one_way(client, coop, coop_staff,
+                                                                                     product, channel):
+    from storefront.cooperative.models import Certification
+    from storefront.product.services import product_update
+
+    product_update(actor=coop_staff, product=product, data={"standards": ["VietGAP", "OCOP 4 sao"]})
+    Certification.objects.create(cooperative=coop, product=product, type="OCOP", stars=4, number="OCOP-CT-2024-017")
+    Certification.objects.create(cooperative=coop, type="GlobalGAP", number="GGN 4063061234567",
+                                 issuer="Control Union")
+    Certification.objects.create(cooperative=coop, type="OCOP", stars=5, scope="Mật ong rừng")  # another product's
+    page = client.get(f"/san-pham/{product.slug}/").content.decode()
+    assert page.count("<dt>Tiêu chuẩn</dt>") == 1 and "Tiêu chuẩn:" not in page
+    assert "OCOP 4 sao" in page and "★" not in page and "OCOP 5 sao" not in page
+    assert "số OCOP-CT-2024-017" in page and "số GGN 4063061234567" in page and "Control Union" in page
+    listing = client.get(f"/danh-muc/{product.category.slug}/").content.decode()
+    assert "OCOP 4 sao" in listing and "★" not in listing

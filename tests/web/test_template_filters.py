@@ -25,3 +25,13 @@ def test_vnd_filter_is_empty_for_a_missing_price_and_refuses_floats():
     assert vnd("1200000") == "1.200.000 ₫"
     with pytest.raises(TypeError):
         vnd(1.5)
+
+
+def test_number_and_phone_filters_share_the_shop_format():
+    from decimal import Decimal
+
+    from storefront.web.templatetags.htx import number, phone, vnd
+
+    assert number(Decimal("2000.000")) == "2.000" and number(Decimal("0.5")) == "0,5" and number(None) == ""
+    assert number(Decimal("26350.5"), 2) == "26.350,5"
+    assert vnd(75000) == "75.000 ₫" and phone("+84912345678") == "0912 345 678"

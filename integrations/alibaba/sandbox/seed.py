@@ -44,6 +44,7 @@ REQUIRED_ATTRIBUTES = (PLACE_OF_ORIGIN,)
 CATEGORIES: list[tuple[int, int, str, bool, bool]] = [
     (1, 0, "Agriculture", False, False),
     (2, 0, "Food & Beverage", False, False),
+    (3, 0, "Beauty & Personal Care", False, False),
     (10, 1, "Grain", False, False),
     (11, 1, "Fresh Produce", False, False),
     (12, 1, "Nuts & Dried Fruit", False, False),
@@ -51,6 +52,8 @@ CATEGORIES: list[tuple[int, int, str, bool, bool]] = [
     (20, 2, "Seafood", False, False),
     (21, 2, "Coffee & Tea", False, False),
     (22, 2, "Condiments & Oils", False, False),
+    (23, 2, "Sugar & Sweeteners", False, False),
+    (30, 3, "Aromatherapy", False, False),
     (100000001, 10, "Rice", True, False),
     (100000002, 11, "Fresh Vegetables", False, False),
     (100000003, 11, "Fresh Fruit", False, True),
@@ -61,6 +64,9 @@ CATEGORIES: list[tuple[int, int, str, bool, bool]] = [
     (100000008, 22, "Spices (Pepper)", False, False),
     (100000009, 13, "Eggs", False, True),
     (100000010, 22, "Edible Oil", True, True),
+    (100000011, 22, "Fish Sauce", True, False),
+    (100000012, 30, "Essential Oils", True, False),
+    (100000013, 23, "Palm Sugar", True, False),
 ]
 
 # Sellers: (seller_id, member_id, profile)

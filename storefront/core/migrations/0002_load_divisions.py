@@ -9,6 +9,11 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 KINDS = {"xã": "xa", "phường": "phuong", "đặc khu": "dac_khu"}
 
 
+def clean_name(name: str) -> str:
+    """The source data writes ten 2025 commune names with a double space ("Phường  An Nhơn")."""
+    return " ".join(name.split())
+
+
 def load(apps, schema_editor):
     Province = apps.get_model("core", "Province")
     Commune = apps.get_model("core", "Commune")
@@ -34,8 +39,8 @@ def load(apps, schema_editor):
             Commune(
                 code=c["code"],
                 province_id=p["code"],
-                name=c["name"],
-                name_ascii=anyascii(c["name"]),
+                name=clean_name(c["name"]),
+                name_ascii=anyascii(clean_name(c["name"])),
                 kind=KINDS[c["type"]],
             )
             for p in communes

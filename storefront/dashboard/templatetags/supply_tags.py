@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from storefront.core.numbers import format_number
 
 from storefront.supply.reports import plain
 
@@ -12,10 +12,8 @@ register = template.Library()
 
 @register.filter
 def qty(value):
-    """A quantity without trailing zeros, in the reader's number format (`12,5` in Vietnamese)."""
-    if value in (None, ""):
-        return ""
-    return number_format(plain(Decimal(value)), use_l10n=True)
+    """A quantity without trailing zeros, grouped as everywhere in the shop (`2.000`, `12,5`)."""
+    return format_number(value)
 
 
 @register.filter

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront.cooperative.selectors import cooperatives_for_actor
 from storefront.cooperative.services import cooperative_register
-from storefront.core.permissions import is_program_staff
+from storefront.core.permissions import is_program_staff, is_trade_staff
 from storefront.order.models import Fulfillment
 from storefront.order.selectors import (cooperative_sales_since, fulfillment_for_actor, fulfillments_for_cooperative,
                                         fulfillments_to_send)
@@ -41,10 +41,15 @@ LOW_STOCK_THRESHOLD = 5
 
 @login_required
 def home(request):
-    """Program staff go to their pages; a member of one cooperative goes straight to it."""
+    """Program staff go to their pages; a member of one cooperative goes straight to it; trade staff to the
+    trade console. Only people who are none of these are invited to register a cooperative."""
+    if is_program_staff(request.user):
+        return redirect("dashboard:program_home")
     cooperatives = list(cooperatives_for_actor(request.user)[:50])
-    if not is_program_staff(request.user) and len(cooperatives) == 1:
+    if len(cooperatives) == 1:
         return redirect("dashboard:overview", coop_id=cooperatives[0].pk)
+    if not cooperatives and is_trade_staff(request.user):
+        return redirect("catalog_sync:dashboard")
     return render(request, "dashboard/home.html", {"cooperatives": cooperatives})
 
 

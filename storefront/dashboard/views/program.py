@@ -36,6 +36,14 @@ def _cooperative(request, coop_id) -> Cooperative:
 
 
 @program_page
+def home(request):
+    """The program's start page (README's `/dashboard/program/`): its daily pages, the supply–demand program
+    and the trade console."""
+    return render(request, "dashboard/program/home.html", {
+        "pending": Cooperative.objects.filter(status=Cooperative.Status.PENDING).count()})
+
+
+@program_page
 def cooperatives(request):
     status = request.GET.get("status") or ""
     return render(request, "dashboard/program/cooperatives.html", {

@@ -209,7 +209,9 @@ def _report_page(request, template, form, build, export, filename, **extra):
         status = 400
     if report is not None and request.GET.get("format") == "xlsx":
         return _xlsx_response(export(report), filename(report))
-    return render(request, template, _context(request, form=form, report=report, query=request.GET.urlencode(),
+    return render(request, template, _context(request, form=form, report=report,
+                                              # not `query`: the site header's search box reads that name
+                                              filter_query=request.GET.urlencode(),
                                               **extra), status=status)
 
 

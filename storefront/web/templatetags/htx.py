@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from storefront.core.money import format_vnd
+from storefront.core.numbers import format_number
 from storefront.core.phone import format_vn_phone
 
 register = template.Library()
@@ -19,6 +20,12 @@ def vnd(amount) -> str:
     if amount is None or amount == "":
         return ""
     return format_vnd(amount if isinstance(amount, float) else int(amount))
+
+
+@register.filter
+def number(value, decimals=3) -> str:
+    """`2000.000|number` -> `2.000`, `12.5|number` -> `12,5` (storefront.core.numbers)."""
+    return format_number(value, decimals=int(decimals))
 
 
 @register.filter
@@ -58,9 +65,9 @@ def operator(key: str) -> str:
 
 @register.filter
 def uses_dashboard(user) -> bool:
-    from storefront.core.permissions import is_cooperative_staff, is_program_staff
+    from storefront.core.permissions import is_cooperative_staff, is_program_staff, is_trade_staff
 
-    return is_program_staff(user) or is_cooperative_staff(user)
+    return is_program_staff(user) or is_cooperative_staff(user) or is_trade_staff(user)
 
 
 @register.filter
@@ -69,3 +76,21 @@ def get_item(mapping, key):
     if not mapping:
         return ()
     return mapping.get(str(key), ())
+
+
+@register.filter
+def is_trade_staff(user) -> bool:
+    from storefront.core.permissions import is_trade_staff as trade_staff
+
+    return trade_staff(user)
+
+
+@register.filter
+def standard_names(product) -> list[str]:
+    """A product's standards as shoppers read them, OCOP written one way: `OCOP 4 sao` (or `OCOP` unrated)."""
+    from django.utils.translation import gettext
+
+    names = [s for s in (product.standards or []) if s != "OCOP" or not product.ocop_stars]
+    if product.ocop_stars:
+        names.append(gettext("OCOP %(n)s sao") % {"n": product.ocop_stars})
+    return names

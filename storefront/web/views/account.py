@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from storefront.account.models import ConsentRecord
 from storefront.account.personal_data import (personal_data_erasure_pending, personal_data_erasure_request,
                                               personal_data_erasure_requests_of, personal_data_export)
+from storefront.core.permissions import is_cooperative_staff, is_program_staff, is_trade_staff
 from storefront.account.error_codes import AccountErrorCode
 from storefront.account.services import (account_authenticate, account_register, address_book_add,
                                          address_book_delete)
@@ -34,6 +35,13 @@ def _safe_next(request, default="web:account"):
                                                   require_https=request.is_secure()):
         return target
     return reverse_lazy(default)
+
+
+def _landing_page(user) -> str:
+    """Staff start on their own pages (the dashboard sends each kind on), shoppers on the shop."""
+    if is_program_staff(user) or is_cooperative_staff(user) or is_trade_staff(user):
+        return "dashboard:home"
+    return "web:home"
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,7 +81,7 @@ def login_view(request):
                 status = 429
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(_safe_next(request, default="web:home"))
+            return redirect(_safe_next(request, default=_landing_page(user)))
     return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
 
 

@@ -158,6 +158,7 @@ def _transfer_context(order) -> dict:
         "bank_account": settings.VIETQR_ACCOUNT_NO,
         "bank_account_name": settings.VIETQR_ACCOUNT_NAME,
         "bank_bin": settings.VIETQR_BANK_BIN,
+        "bank_name": vietqr.bank_name(settings.VIETQR_BANK_BIN),
     }
 
 
