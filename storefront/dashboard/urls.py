@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import certificates as certs
 from .views import cooperative as coop
 from .views import program
 
@@ -22,6 +23,11 @@ urlpatterns = [
     path("htx/<int:coop_id>/don-hang/<int:fulfillment_id>/<str:action>/", coop.fulfillment_action,
          name="fulfillment_action"),
     path("htx/<int:coop_id>/ho-so/", coop.profile, name="profile"),
+    path("htx/<int:coop_id>/chung-nhan/", certs.certifications, name="certifications"),
+    path("htx/<int:coop_id>/chung-nhan/<int:certification_id>/", certs.certification_edit,
+         name="certification_edit"),
+    path("chung-nhan/", certs.certifications_all, name="certifications_all"),
+    path("chung-nhan/<int:certification_id>/tep/", certs.certification_file, name="certification_file"),
     path("program/hop-tac-xa/", program.cooperatives, name="program_cooperatives"),
     path("program/hop-tac-xa/<int:coop_id>/<str:action>/", program.cooperative_status, name="program_coop_status"),
     path("program/don-hang/", program.orders, name="program_orders"),
