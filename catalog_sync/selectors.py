@@ -56,8 +56,16 @@ def export_terms_of_values(values, *, tiers: tuple[Tier, ...], category: Categor
     return ExportTerms(**terms, category=category, tiers=tiers)
 
 
+def cert_warn_days() -> int:
+    """Certificates ending within this many days are flagged: the next syncs would withdraw them."""
+    return int(getattr(settings, "CATALOG_SYNC_CERT_WARN_DAYS", 7))
+
+
 def profile_readiness(*, profile: ExportProfile, snapshot: ProductSnapshot) -> list[Diagnostic]:
-    return readiness(export_terms(profile), snapshot, min_image_px=min_image_px())
+    from django.utils import timezone
+
+    return readiness(export_terms(profile), snapshot, min_image_px=min_image_px(), today=timezone.localdate(),
+                     cert_warn_days=cert_warn_days())
 
 
 def exchange_rate_for(*, date, currency: str = "USD") -> ExchangeRate | None:
