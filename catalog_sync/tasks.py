@@ -36,3 +36,8 @@ def fetch_exchange_rate_task() -> str:
         return "no rate URL configured"
     rate = services.exchange_rate_fetch()
     return f"{rate.date} {rate.vnd_per_unit}"
+
+
+@shared_task(acks_late=True)
+def prune_publish_snapshots_task() -> int:
+    return services.publish_snapshots_prune()
