@@ -24,6 +24,9 @@ from .ports import CertificateRef, Choice, ImageRef, ProductSnapshot
 PLATFORM_CERTIFICATION = {"Organic-EU": "Organic", "Organic-USDA": "Organic", "Organic-JAS": "Organic"}
 
 
+_NO_VAULT = ((), ())  # no vault certificate covers the product
+
+
 def _export_channel_slug() -> str:
     return getattr(settings, "CATALOG_SYNC_CHANNEL", "vietnam")
 
@@ -105,7 +108,7 @@ class ShopCatalogSource:
              category_name, category_name_en, kind, unit_label, net_quantity, net_unit, weight_g, shelf_life_days,
              province_en, standards, updated_at, _type_id) in products:
             own = product_certs.get(pid)
-            in_force, ended = vault.get(pid, ((), ()))
+            in_force, ended = vault.get(pid, _NO_VAULT) if vault else _NO_VAULT
             result[pid] = ProductSnapshot(
                 product_id=pid,
                 cooperative_id=coop_id,
@@ -133,7 +136,7 @@ class ShopCatalogSource:
                                 else coop_only.get(coop_id, ())),
                 images=tuple(images.get(pid, ())),
                 updated_at=updated_at,
-                certificates=tuple(ref for _, _, ref in in_force),
+                certificates=tuple(ref for _, _, ref in in_force) if in_force else (),
                 expired_certifications=ended,
             )
         return result
