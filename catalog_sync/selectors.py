@@ -203,12 +203,20 @@ def listing_history(*, listing: Listing) -> list[dict]:
     """The listing's snapshots, newest first, each with what changed from the one before (plain text)."""
     from . import diff_text
 
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
     snapshots = list(listing.snapshots.select_related("changed_by", "run").order_by("pk"))
+    starters = {f"user:{pk}": email for pk, email in get_user_model().objects.filter(pk__in=[
+        int(s.triggered_by[5:]) for s in snapshots if s.triggered_by.startswith("user:")
+        and s.triggered_by[5:].isdigit()]).values_list("pk", "email")}
     out = []
     previous: dict = {}
     for number, snap in enumerate(snapshots, start=1):
+        started = (_("lịch tự động") if snap.triggered_by == "beat"
+                   else starters.get(snap.triggered_by, snap.triggered_by or "—"))
         out.append({"snapshot": snap, "number": number,
-                    "who": snap.changed_by.email if snap.changed_by_id else (snap.triggered_by or "—"),
+                    "who": snap.changed_by.email if snap.changed_by_id else "—", "started_by": started,
                     "changes": diff_text.readable_diff(previous, snap.payload)})
         previous = snap.payload
     return list(reversed(out))

@@ -418,9 +418,11 @@ class _Engine:
 
     def _restore_change(self, pk: int, restore: tuple, listing_values: tuple) -> PlannedChange:
         restore_id, snapshot_id, requested_by, payload, digest = restore
-        _, state, remote_id, online, accepted_hash, _, _, next_attempt_at = listing_values
+        _, state, remote_id, online, accepted_hash, _, failed_hash, next_attempt_at = listing_values
         if snapshot_id is None:  # did not exist before the run that is rolled back: off the catalog
             change = self._change(pk, OFFLINE if online else NOOP, reason=ROLLED_BACK)
+        elif state == Listing.State.FAILED and failed_hash == digest:  # refused for good: not resent every run
+            change = self._change(pk, BLOCKED, reason="failed", payload=payload, hash=digest)
         elif state == Listing.State.RETRYING and next_attempt_at and next_attempt_at > self.now:
             change = self._change(pk, WAIT, reason="backoff", payload=payload, hash=digest)
         elif digest != accepted_hash:
