@@ -12,3 +12,4 @@ class CatalogSyncErrorCode(Enum):
     PRICE_TIERS_INVALID = "price_tiers_invalid"
     PLATFORM_ERROR = "platform_error"
     FEATURE_UNAVAILABLE = "feature_unavailable"
+    LISTING_GONE = "listing_gone"

@@ -10,6 +10,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from anyascii import anyascii
@@ -101,17 +102,53 @@ class ExportTerms:
     prices_confirmed: bool = False
 
 
+BLOCK, WARN = "block", "warn"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     field: str
     code: str
     message: str
+    severity: str = BLOCK  # WARN: shown to staff, does not stop the publish
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == BLOCK
 
 
-def readiness(terms: ExportTerms, snapshot: ProductSnapshot, *, min_image_px: int = MIN_IMAGE_PX
-              ) -> list[Diagnostic]:
-    """Every reason this listing cannot be published as it stands (empty = ready)."""
-    out: list[Diagnostic] = []
+def exported_certifications(terms: ExportTerms, snapshot: ProductSnapshot) -> tuple[str, ...]:
+    """The profile's certifications less those whose vault certificates have all ended (withdrawn)."""
+    ended = snapshot.expired_certifications
+    return tuple(c for c in terms.certifications if c not in ended) if ended else tuple(terms.certifications)
+
+
+def certificate_diagnostics(terms: ExportTerms, snapshot: ProductSnapshot, *, today: date,
+                            warn_days: int) -> list[Diagnostic]:
+    """Warnings about the certificates a listing relies on: ended (withdrawn from the listing; if its category
+    requires a certification, readiness blocks on the missing attribute) or ending within `warn_days`, that is
+    before the next syncs would notice."""
+    out = []
+    for kind in terms.certifications:
+        if kind in snapshot.expired_certifications:
+            out.append(Diagnostic("certifications", "certificate_expired", _(
+                "Chứng nhận %(kind)s của sản phẩm đã hết hạn: đồng bộ sẽ gỡ chứng nhận này khỏi sản phẩm trên sàn "
+                "cho đến khi hợp tác xã tải lên bản gia hạn.") % {"kind": kind}, WARN))
+    for ref in snapshot.certificates:
+        if ref.kind in terms.certifications and ref.valid_until and (ref.valid_until - today).days <= warn_days:
+            out.append(Diagnostic("certifications", "certificate_expiring", _(
+                "Chứng nhận %(kind)s số %(number)s hết hạn ngày %(date)s (còn %(days)d ngày): sau ngày đó đồng bộ "
+                "sẽ gỡ nó khỏi sản phẩm trên sàn.") % {"kind": ref.label or ref.kind, "number": ref.number,
+                                                       "date": ref.valid_until.strftime("%d/%m/%Y"),
+                                                       "days": (ref.valid_until - today).days}, WARN))
+    return out
+
+
+def readiness(terms: ExportTerms, snapshot: ProductSnapshot, *, min_image_px: int = MIN_IMAGE_PX,
+              today: date | None = None, cert_warn_days: int = 7) -> list[Diagnostic]:
+    """Every reason this listing cannot be published as it stands (none that `blocks` = ready), and warnings."""
+    out: list[Diagnostic] = certificate_diagnostics(terms, snapshot, today=today or date.today(),
+                                                    warn_days=cert_warn_days)
 
     def add(field_name: str, code: str, message: str) -> None:
         out.append(Diagnostic(field_name, code, message))
@@ -235,8 +272,9 @@ def listing_attributes(terms: ExportTerms, snapshot: ProductSnapshot) -> list[tu
     attrs = [("Place of Origin", terms.place_of_origin), ("Model Number", snapshot.model_number)]
     if terms.hs_code:
         attrs.append(("HS Code", terms.hs_code))
-    if terms.certifications:
-        attrs.append(("Certification", ", ".join(terms.certifications)))
+    certifications = exported_certifications(terms, snapshot)
+    if certifications:
+        attrs.append(("Certification", ", ".join(certifications)))
     if terms.brand_name:
         attrs.append(("Brand Name", terms.brand_name))
     if terms.variety:
@@ -248,22 +286,49 @@ def listing_attributes(terms: ExportTerms, snapshot: ProductSnapshot) -> list[tu
     return [(n, v) for n, v in attrs if v]
 
 
-def description_html(terms: ExportTerms, snapshot: ProductSnapshot) -> str:
+def exported_certificates(terms: ExportTerms, snapshot: ProductSnapshot) -> list:
+    """Vault certificates in force of the kinds the profile exports (what buyers are shown in detail)."""
+    kinds = set(exported_certifications(terms, snapshot))
+    return [ref for ref in snapshot.certificates if ref.kind in kinds]
+
+
+def certificate_line(ref, file_url: str = "") -> str:
+    """One certificate as the buyer reads it: kind, number, issuer, validity (ISO dates), and the document."""
+    text = f"{ref.kind} No. {anyascii(ref.number)}"
+    if ref.issuer:
+        text += f", issued by {anyascii(ref.issuer)}"
+    if ref.valid_from and ref.valid_until:
+        text += f", valid {ref.valid_from.isoformat()} to {ref.valid_until.isoformat()}"
+    elif ref.valid_until:
+        text += f", valid until {ref.valid_until.isoformat()}"
+    return text + (f" (document: {file_url})" if file_url else "")
+
+
+def description_html(terms: ExportTerms, snapshot: ProductSnapshot,
+                     certificate_urls: dict[str, str] | None = None) -> str:
     paragraphs = [p.strip() for p in terms.description_en.split("\n\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     facts = [("Producer", anyascii(snapshot.cooperative_name))]
     if snapshot.origin_province_en:
         facts.append(("Origin", f"{snapshot.origin_province_en}, Vietnam"))
-    if terms.certifications:
-        facts.append(("Certifications", ", ".join(terms.certifications)))
+    certifications = exported_certifications(terms, snapshot)
+    if certifications:
+        facts.append(("Certifications", ", ".join(certifications)))
     if terms.target_markets:
         facts.append(("Exported to", ", ".join(terms.target_markets)))
     rows = "".join(f"<li><b>{html.escape(k)}:</b> {html.escape(v)}</li>" for k, v in facts if v)
-    return body + (f"<ul>{rows}</ul>" if rows else "")
+    certificates = exported_certificates(terms, snapshot)
+    urls = certificate_urls or {}
+    certificate_rows = "".join(f"<li>{html.escape(certificate_line(ref, urls.get(ref.file_hash, '')))}</li>"
+                               for ref in certificates)
+    return (body + (f"<ul>{rows}</ul>" if rows else "")
+            + (f"<h3>Certificates</h3><ul>{certificate_rows}</ul>" if certificate_rows else ""))
 
 
-def build_listing(terms: ExportTerms, snapshot: ProductSnapshot, image_urls: list[str]) -> dict:
-    """Business parameters of `product.add` / `product.update` (objects as dicts; the client serialises)."""
+def build_listing(terms: ExportTerms, snapshot: ProductSnapshot, image_urls: list[str],
+                  certificate_urls: dict[str, str] | None = None) -> dict:
+    """Business parameters of `product.add` / `product.update` (objects as dicts; the client serialises).
+    `certificate_urls`: platform file URL of each certificate scan, by content hash."""
     tiers = list(terms.tiers)
     prices = [t.price_usd for t in tiers]
     sourcing = {
@@ -290,7 +355,7 @@ def build_listing(terms: ExportTerms, snapshot: ProductSnapshot, image_urls: lis
         "subject": terms.title_en.strip(),
         "keywords": [k.strip() for k in terms.keywords if k.strip()],
         "main_image": {"images": list(image_urls[:MAX_IMAGES]), "watermark": False},
-        "description": description_html(terms, snapshot),
+        "description": description_html(terms, snapshot, certificate_urls),
         "attributes": [{"attribute_name": n, "value_name": v} for n, v in listing_attributes(terms, snapshot)],
         "sourcing_trade": sourcing,
         "bulk_discount_prices": [{"start_quantity": t.min_quantity, "price": f"{t.price_usd:.2f}"} for t in tiers],

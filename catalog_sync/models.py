@@ -304,3 +304,90 @@ class InquiryReply(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+
+
+class CertificateUpload(models.Model):
+    """A certificate scan uploaded once per content to the platform's attachments (the listing links `url`)."""
+
+    file_hash = models.CharField(max_length=64, unique=True)
+    file_id = models.CharField(max_length=64)
+    url = models.URLField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class FieldProvenance(models.Model):
+    """Where the current value of one export-profile field came from. `shop_value` is the shop's value when it
+    was copied, or when a person overrode it: a shop value different from it now means the shop changed since."""
+
+    class Source(models.TextChoices):
+        SHOP = "shop", _("Sao chép từ cửa hàng")
+        STAFF = "staff", _("Cán bộ xúc tiến thương mại đặt")
+        COMPUTED = "computed", _("Tính tự động")
+        DEFAULT = "default", _("Mặc định")
+
+    profile = models.ForeignKey(ExportProfile, on_delete=models.CASCADE, related_name="provenance")
+    field = models.CharField(max_length=32)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    shop_field = models.CharField(max_length=64, blank=True)
+    shop_value = models.TextField(blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    rule = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        unique_together = [("profile", "field")]
+
+
+class PublishSnapshot(models.Model):
+    """Exactly what one successful write sent for a listing and what the platform answered. Never changed after
+    it is written (only the retention prune deletes it)."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("Đăng mới")
+        UPDATE = "update", _("Cập nhật")
+        ROLLBACK = "rollback", _("Khôi phục phiên bản cũ")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="snapshots")
+    run = models.ForeignKey(SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="snapshots")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    payload = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    remote_id = models.CharField(max_length=64)
+    response = models.JSONField(default=dict, blank=True)
+    triggered_by = models.CharField(max_length=64, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # who last edited the profile (or asked for the rollback)
+    restored_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["listing", "-created_at"], name="snapshot_listing_time")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("a publish snapshot is immutable")
+        super().save(*args, **kwargs)
+
+
+class ListingRestore(models.Model):
+    """A listing held at an earlier snapshot (or offline, when it did not exist before the run rolled back):
+    the sync sends it through the same ledger as any update, and keeps it until staff edit the profile or
+    release it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ đồng bộ")
+        HELD = "held", _("Đã khôi phục, đang giữ")
+        GONE = "gone", _("Sản phẩm đã bị xóa trên sàn")
+
+    listing = models.OneToOneField(Listing, on_delete=models.CASCADE, related_name="restore")
+    snapshot = models.ForeignKey(PublishSnapshot, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")  # null: take the listing offline
+    of_run = models.ForeignKey(SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)

@@ -6,7 +6,7 @@ snapshots by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -19,6 +19,21 @@ class ImageRef:
     height: int
     alt: str = ""
     url: str = ""  # where the shop serves the original (for previews)
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRef:
+    """A certificate in the cooperative's vault that covers the product and has not expired."""
+
+    certification_id: int
+    kind: str  # the platform's name for it (VietGAP, Organic, Halal …)
+    number: str
+    issuer: str
+    valid_from: date | None
+    valid_until: date | None
+    file_hash: str  # sha256 of the stored scan: the platform copy is uploaded once per content
+    file_type: str  # pdf | jpeg | png
+    label: str = ""  # as the shop names it, e.g. "OCOP 4 sao", "Hữu cơ USDA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +63,10 @@ class ProductSnapshot:
     certifications: tuple[str, ...] = ()  # valid certificates of the product or its cooperative
     images: tuple[ImageRef, ...] = field(default_factory=tuple)
     updated_at: datetime | None = None
+    certificates: tuple[CertificateRef, ...] = ()  # vault certificates in force, by end date
+    # Platform names of kinds whose every vault certificate covering the product has ended: the sync withdraws
+    # them from the listing.
+    expired_certifications: tuple[str, ...] = ()
 
     @property
     def model_number(self) -> str:
@@ -76,6 +95,8 @@ class CatalogSource(Protocol):
     def categories(self) -> list[Choice]: ...
 
     def image_bytes(self, media_id: int) -> bytes: ...
+
+    def certificate_bytes(self, certification_id: int) -> bytes: ...
 
     def require_trade_staff(self, user) -> None: ...
 

@@ -80,6 +80,10 @@ class B2BCatalog:
         self._count("write")
         return self.client.upload_image(data, file_name)
 
+    def upload_certificate(self, data: bytes, file_name: str):
+        self._count("write")
+        return self.client.upload_file(data, file_name)
+
     def add(self, listing: dict) -> str:
         self._count("write")
         return self.client.add_product(draft_from_listing(listing))

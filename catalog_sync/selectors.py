@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -68,8 +68,16 @@ def export_terms_of_values(values, *, tiers: tuple[Tier, ...], category: Categor
     return ExportTerms(**terms, category=category, tiers=tiers)
 
 
+def cert_warn_days() -> int:
+    """Certificates ending within this many days are flagged: the next syncs would withdraw them."""
+    return int(getattr(settings, "CATALOG_SYNC_CERT_WARN_DAYS", 7))
+
+
 def profile_readiness(*, profile: ExportProfile, snapshot: ProductSnapshot) -> list[Diagnostic]:
-    return readiness(export_terms(profile), snapshot, min_image_px=min_image_px())
+    from django.utils import timezone
+
+    return readiness(export_terms(profile), snapshot, min_image_px=min_image_px(), today=timezone.localdate(),
+                     cert_warn_days=cert_warn_days())
 
 
 def exchange_rate_for(*, date, currency: str = "USD") -> ExchangeRate | None:
@@ -176,3 +184,97 @@ def inquiries_for_actor(*, actor, source: CatalogSource, status: str = ""):
 
 def inquiry_for_actor(*, actor, source: CatalogSource, inquiry_id: int) -> Inquiry:
     return inquiries_for_actor(actor=actor, source=source).get(pk=inquiry_id)
+
+
+# -- readable dry run, history and rollback ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChangeRow:
+    """One planned change as the console shows it."""
+
+    product_id: int
+    product_name: str
+    cooperative_name: str
+    model_number: str
+    action: str
+    action_label: str
+    reason_label: str
+    changes: tuple  # diff_text.FieldChange
+    diagnostics: tuple
+
+
+def _reason_label(reason: str) -> str:
+    from django.utils.translation import gettext as _
+
+    from .selection import REASON_LABELS
+
+    extra = {"rolled_back": _("Khôi phục phiên bản cũ"), "not_ready": _("Chưa đạt yêu cầu của sàn"),
+             "images_pending": _("Ảnh chưa tải lên sàn"), "backoff": _("Chờ thử lại sau lỗi"),
+             "failed": _("Sàn đã từ chối nội dung này"), "add_unconfirmed": _("Lần đăng trước chưa rõ kết quả")}
+    return str(REASON_LABELS.get(reason) or extra.get(reason, reason))
+
+
+def dry_run_rows(*, changes, source: CatalogSource, limit: int = 300) -> list[ChangeRow]:
+    """Planned changes with product names, Vietnamese action labels and a plain-text diff saying why."""
+    from . import diff_text, provenance
+
+    changes = list(changes)[:limit]
+    pks = [c.profile_pk for c in changes]
+    profiles = {p.pk: p for p in ExportProfile.objects.filter(pk__in=pks).select_related("listing")}
+    published = dict(Listing.objects.filter(profile_id__in=pks).values_list("profile_id", "published_payload"))
+    snapshots = source.snapshots([p.product_id for p in profiles.values()])
+    category_names = dict(RemoteCategory.objects.values_list("pk", "path"))
+    rows = []
+    for change in changes:
+        profile = profiles.get(change.profile_pk)
+        if profile is None:
+            continue
+        snapshot = snapshots.get(profile.product_id)
+        field_changes: tuple = ()
+        if change.payload is not None and change.action in ("add", "update"):
+            origins = provenance.field_origins(profile, snapshot)
+            field_changes = tuple(diff_text.readable_diff(published.get(profile.pk) or {}, change.payload,
+                                                          origins=origins, reason=change.reason,
+                                                          category_names=category_names))
+        action = "rollback" if change.reason == "rolled_back" and change.action == "update" else change.action
+        rows.append(ChangeRow(
+            product_id=profile.product_id, product_name=snapshot.name if snapshot else profile.title_en,
+            cooperative_name=snapshot.cooperative_name if snapshot else "",
+            model_number=getattr(profile, "listing", None) and profile.listing.model_number or "",
+            action=action, action_label=str(diff_text.ACTION_LABELS.get(action, action)),
+            reason_label=_reason_label(change.reason) if change.reason else "", changes=field_changes,
+            diagnostics=tuple(change.diagnostics)))
+    return rows
+
+
+def listing_history(*, listing: Listing) -> list[dict]:
+    """The listing's snapshots, newest first, each with what changed from the one before (plain text)."""
+    from . import diff_text
+
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    snapshots = list(listing.snapshots.select_related("changed_by", "run").order_by("pk"))
+    starters = {f"user:{pk}": email for pk, email in get_user_model().objects.filter(pk__in=[
+        int(s.triggered_by[5:]) for s in snapshots if s.triggered_by.startswith("user:")
+        and s.triggered_by[5:].isdigit()]).values_list("pk", "email")}
+    out = []
+    previous: dict = {}
+    for number, snap in enumerate(snapshots, start=1):
+        started = (_("lịch tự động") if snap.triggered_by == "beat"
+                   else starters.get(snap.triggered_by, snap.triggered_by or "—"))
+        out.append({"snapshot": snap, "number": number,
+                    "who": snap.changed_by.email if snap.changed_by_id else "—", "started_by": started,
+                    "changes": diff_text.readable_diff(previous, snap.payload)})
+        previous = snap.payload
+    return list(reversed(out))
+
+
+def rollback_preview(*, listing: Listing, snapshot) -> list:
+    """What a rollback to `snapshot` would change on the platform (plain text)."""
+    from django.utils.translation import gettext as _
+
+    from . import diff_text
+
+    label = _("Khôi phục phiên bản ngày %(date)s") % {"date": snapshot.created_at.strftime("%d/%m/%Y %H:%M")}
+    return diff_text.readable_diff(listing.published_payload or {}, snapshot.payload, reason="rolled_back",
+                                   restored_label=label)

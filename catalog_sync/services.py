@@ -23,8 +23,9 @@ from integrations.alibaba import AlibabaError, RetryableError
 
 from .error_codes import CatalogSyncErrorCode as Code
 from .mapping import MARKETS, PAYMENT_METHODS, PERIODS, UNITS, Tier, suggest_price_usd, tier_diagnostics
-from .models import (ExchangeRate, ExportProfile, Inquiry, InquiryReply, Listing, PriceTier, RemoteCategory,
-                     SyncCursor)
+from . import provenance
+from .models import (ExchangeRate, ExportProfile, Inquiry, InquiryReply, Listing, ListingRestore, PriceTier,
+                     PublishSnapshot, RemoteCategory, SyncCursor, SyncRun)
 from .ports import CatalogSource, model_number_for
 from .remote import B2BCatalog
 from .selectors import allowed_grades, exchange_rate_for, suggested_category
@@ -74,16 +75,20 @@ def export_profile_get_or_create(*, actor, source: CatalogSource, product_id: in
     snapshot = source.snapshots([product_id]).get(product_id)
     if snapshot is None:
         raise _error("product", _("Không tìm thấy sản phẩm."), Code.NOT_FOUND)
-    profile, created = ExportProfile.objects.get_or_create(
-        product_id=product_id,
-        defaults={"cooperative_id": snapshot.cooperative_id, "title_en": snapshot.name_en[:128],
-                  "description_en": snapshot.description_en,
-                  "certifications": [c for c in snapshot.certifications if c in _CERT_NAMES],
-                  "remote_category": suggested_category(snapshot=snapshot), "updated_by": actor})
+    category = suggested_category(snapshot=snapshot)
+    with transaction.atomic():
+        profile, created = ExportProfile.objects.get_or_create(
+            product_id=product_id,
+            defaults={"cooperative_id": snapshot.cooperative_id,
+                      **{name: provenance.shop_field_value(name, snapshot) for name in provenance.SHOP_FIELDS},
+                      "remote_category": category, "updated_by": actor})
+        if created:
+            rule = (_("theo danh mục cửa hàng “%(shop)s” → %(remote)s") % {
+                "shop": snapshot.category_name, "remote": category.path or category.name}) if category else ""
+            provenance.record_created(profile, snapshot, category_rule=rule)
     return profile
 
 
-_CERT_NAMES = ("VietGAP", "GlobalGAP", "OCOP", "HACCP", "ISO 22000", "Organic", "Halal", "BRC")
 
 
 def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfile, data: dict) -> ExportProfile:
@@ -156,16 +161,21 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
                 errors["price_tiers"] = ValidationError(problems[0].message, code=Code.PRICE_TIERS_INVALID.value)
     if errors:
         raise ValidationError(errors)
+    snapshot = source.snapshots([profile.product_id]).get(profile.product_id)
     with transaction.atomic():
         profile = ExportProfile.objects.select_for_update().get(pk=profile.pk)
         if "selected" in data:
             values["selected"] = bool(data["selected"])
         before = {name: _logged(getattr(profile, name)) for name in values}
         tiers_before = _tiers_logged(profile) if tiers is not None else None
+        changed = [name for name, value in values.items() if name != "selected" and getattr(profile, name) != value]
         for name, value in values.items():
             setattr(profile, name, value)
         profile.updated_by = actor
         if tiers is not None:
+            old_tiers = [(t.min_quantity, t.price_usd) for t in profile.price_tiers.all()]
+            if old_tiers != [(t.min_quantity, t.price_usd) for t in tiers] or not profile.prices_confirmed:
+                changed.append("price_tiers")
             profile.price_tiers.all().delete()
             PriceTier.objects.bulk_create([PriceTier(profile=profile, min_quantity=t.min_quantity,
                                                      price_usd=t.price_usd) for t in tiers])
@@ -178,6 +188,28 @@ def export_profile_update(*, actor, source: CatalogSource, profile: ExportProfil
             changes["price_tiers"] = ["; ".join(tiers_before), "; ".join(_tiers_logged(profile))]
         if changes:
             source.audit_record(actor=actor, action=AUDIT_EXPORT_PROFILE, target=profile, changes=changes)
+        provenance.record_set_by_staff(profile, changed, actor=actor, snapshot=snapshot)
+        if changed:  # a person changed the listing: it follows the profile again, not an older version
+            ListingRestore.objects.filter(listing__profile=profile).delete()
+    return profile
+
+
+def export_profile_take_shop_value(*, actor, source: CatalogSource, profile: ExportProfile,
+                                   field: str) -> ExportProfile:
+    """Replace a copied field's value with the shop's current one (the console's "take the shop's value")."""
+    source.require_trade_staff(actor)
+    if field not in provenance.SHOP_FIELDS:
+        raise _error("field", _("Trường này không lấy từ cửa hàng."), Code.INVALID)
+    snapshot = source.snapshots([profile.product_id]).get(profile.product_id)
+    if snapshot is None:
+        raise _error("product", _("Không tìm thấy sản phẩm."), Code.NOT_FOUND)
+    with transaction.atomic():
+        profile = ExportProfile.objects.select_for_update().get(pk=profile.pk)
+        setattr(profile, field, provenance.shop_field_value(field, snapshot))
+        profile.updated_by = actor
+        profile.save()
+        provenance.record_taken_from_shop(profile, field, snapshot, actor=actor)
+        ListingRestore.objects.filter(listing__profile=profile).delete()
     return profile
 
 
@@ -229,6 +261,11 @@ def price_tiers_suggest(*, actor, source: CatalogSource, profile: ExportProfile,
         profile.prices_confirmed = False
         profile.updated_by = actor
         profile.save(update_fields=["prices_confirmed", "updated_by", "updated_at"])
+        margins = ", ".join(f"{r.margin_percent}%" for r in rows)
+        provenance.record_computed(profile, "price_tiers", actor=actor, rule=_(
+            "giá %(vnd)s ₫ ÷ tỷ giá %(rate)s ₫/USD ngày %(date)s × (1 + lãi %(margins)s)") % {
+            "vnd": f"{snapshot.price_vnd:,}".replace(",", "."), "rate": rate.vnd_per_unit,
+            "date": rate.date.strftime("%d/%m/%Y"), "margins": margins})
     return list(profile.price_tiers.all())
 
 
@@ -545,3 +582,84 @@ def inquiry_cooperative_answer(*, actor, source: CatalogSource, inquiry: Inquiry
     if len(text) > 5000:
         raise _error("text", _("Tối đa 5.000 ký tự."), Code.INVALID)
     return InquiryReply.objects.create(inquiry=inquiry, author=actor, text=text, from_cooperative=True)
+
+
+# -- publish history and rollback ----------------------------------------------------------------------------
+def listing_rollback_request(*, actor, source: CatalogSource, listing: Listing,
+                             snapshot: PublishSnapshot) -> ListingRestore:
+    """Hold `listing` at `snapshot`: the next sync sends that content as an update, through the same ledger as
+    any other (the dry run shows it first). It stays held until staff edit the profile or release it."""
+    source.require_trade_staff(actor)
+    if snapshot.listing_id != listing.pk:
+        raise _error("snapshot", _("Phiên bản này không thuộc sản phẩm này."), Code.INVALID)
+    listing = Listing.objects.get(pk=listing.pk)
+    if not listing.remote_id:
+        raise _error("listing", _("Sản phẩm không còn trên sàn (đã bị xóa hoặc chưa đăng), nên không thể khôi "
+                                  "phục phiên bản cũ; lần đồng bộ tới sẽ đăng lại theo hồ sơ hiện tại."),
+                     Code.LISTING_GONE)
+    restore, _created = ListingRestore.objects.update_or_create(listing=listing, defaults={
+        "snapshot": snapshot, "of_run": None, "status": ListingRestore.Status.PENDING, "message": "",
+        "requested_by": actor, "requested_at": timezone.now(), "done_at": None})
+    return restore
+
+
+def run_rollback_plan(*, run: SyncRun) -> list[tuple[Listing, PublishSnapshot | None]]:
+    """What rolling back `run` means: each listing it published goes back to its snapshot before the run, or
+    offline when the run first added it."""
+    plan = []
+    firsts: dict[int, int] = {}
+    for listing_id, pk in run.snapshots.order_by("pk").values_list("listing_id", "pk"):
+        firsts.setdefault(listing_id, pk)
+    listings = Listing.objects.in_bulk(list(firsts))
+    for listing_id, first_pk in firsts.items():
+        before = PublishSnapshot.objects.filter(listing_id=listing_id, pk__lt=first_pk).order_by("-pk").first()
+        plan.append((listings[listing_id], before))
+    return plan
+
+
+def run_rollback_request(*, actor, source: CatalogSource, run: SyncRun) -> dict:
+    """Hold every listing `run` published at its version before the run; listings the platform has since
+    deleted are reported, not held. Returns {"held": n, "gone": [model numbers]}."""
+    source.require_trade_staff(actor)
+    plan = run_rollback_plan(run=run)
+    if not plan:
+        raise _error("run", _("Lần đồng bộ này không đăng gì lên sàn, không có gì để khôi phục."), Code.INVALID)
+    held, gone = 0, []
+    with transaction.atomic():
+        for listing, before in plan:
+            if not listing.remote_id:
+                gone.append(listing.model_number)
+                continue
+            ListingRestore.objects.update_or_create(listing=listing, defaults={
+                "snapshot": before, "of_run": run, "status": ListingRestore.Status.PENDING, "message": "",
+                "requested_by": actor, "requested_at": timezone.now(), "done_at": None})
+            held += 1
+    return {"held": held, "gone": gone}
+
+
+def listing_restore_release(*, actor, source: CatalogSource, listing: Listing) -> None:
+    """Stop holding a rolled-back listing: the next sync publishes the profile as it is."""
+    source.require_trade_staff(actor)
+    ListingRestore.objects.filter(listing=listing).delete()
+
+
+def publish_snapshots_prune(*, now=None) -> int:
+    """Delete snapshots older than the retention (CATALOG_SYNC_SNAPSHOT_RETENTION_DAYS, default 180), always
+    keeping each listing's newest CATALOG_SYNC_SNAPSHOT_KEEP (default 3) and any a rollback holds."""
+    from .conf import setting
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(setting("SNAPSHOT_RETENTION_DAYS", 180)))
+    keep = int(setting("SNAPSHOT_KEEP", 3))
+    held = set(ListingRestore.objects.exclude(snapshot=None).values_list("snapshot_id", flat=True))
+    old = PublishSnapshot.objects.filter(created_at__lt=cutoff)
+    doomed = []
+    for listing_id in old.values_list("listing_id", flat=True).distinct():
+        newest = set(PublishSnapshot.objects.filter(listing_id=listing_id).order_by("-created_at", "-pk")
+                     .values_list("pk", flat=True)[:keep])
+        doomed.extend(pk for pk in old.filter(listing_id=listing_id).values_list("pk", flat=True)
+                      if pk not in newest and pk not in held)
+    deleted = 0
+    for start in range(0, len(doomed), 1000):
+        deleted += PublishSnapshot.objects.filter(pk__in=doomed[start:start + 1000]).delete()[0]
+    return deleted

@@ -18,7 +18,13 @@ from storefront.product.models import (Category, Product, ProductChannelListing,
                                        ProductVariant, ProductVariantChannelListing)
 from storefront.warehouse.selectors import products_quantity_available
 
-from .ports import Choice, ImageRef, ProductSnapshot
+from .ports import CertificateRef, Choice, ImageRef, ProductSnapshot
+
+# The platform's "Certification" values for the shop's certificate kinds (the organic schemes are one value there).
+PLATFORM_CERTIFICATION = {"Organic-EU": "Organic", "Organic-USDA": "Organic", "Organic-JAS": "Organic"}
+
+
+_NO_VAULT = ((), ())  # no vault certificate covers the product
 
 
 def _export_channel_slug() -> str:
@@ -44,7 +50,7 @@ class ShopCatalogSource:
             "pk", "cooperative_id", "cooperative__name", "cooperative__status", "name", "name_en", "description",
             "description_en", "category_id", "category__name", "category__name_en", "product_type__kind",
             "unit_label", "net_quantity", "net_unit", "weight_g", "shelf_life_days", "origin_province__name_en",
-            "standards", "updated_at") if row[0] in wanted]
+            "standards", "updated_at", "product_type_id") if row[0] in wanted]
         ids = [row[0] for row in products]
         if not ids:
             return {}
@@ -82,22 +88,27 @@ class ShopCatalogSource:
         product_certs: dict[int, set[str]] = defaultdict(set)
         coop_certs: dict[int, set[str]] = defaultdict(set)
         coop_ids = {row[1] for row in products}
+        vault = self._vault({row[0]: row[1] for row in products}, {row[0]: row[-1] for row in products})
+        # Declared certificates (no scan): of the product, or of the whole cooperative.
         for product_id, cooperative_id, kind, valid_until in Certification.objects.filter(
-                _ids_filter("product_id", ids) | Q(cooperative_id__in=coop_ids, product__isnull=True)).values_list(
-                "product_id", "cooperative_id", "type", "valid_until"):
+                _ids_filter("product_id", ids) | Q(cooperative_id__in=coop_ids, product__isnull=True)).filter(
+                file="").values_list("product_id", "cooperative_id", "type", "valid_until"):
             if valid_until and valid_until < today:
                 continue
             if product_id:
                 product_certs[product_id].add(kind)
             else:
                 coop_certs[cooperative_id].add(kind)
+        for pid, (in_force, _ended) in vault.items():
+            product_certs[pid].update(kind for _, kind, _ref in in_force)
         coop_only = {coop_id: tuple(sorted(kinds)) for coop_id, kinds in coop_certs.items()}
         approved, combo = Cooperative.Status.APPROVED, ProductType.Kind.COMBO
         result = {}
         for (pid, coop_id, coop_name, coop_status, name, name_en, description, description_en, category_id,
              category_name, category_name_en, kind, unit_label, net_quantity, net_unit, weight_g, shelf_life_days,
-             province_en, standards, updated_at) in products:
+             province_en, standards, updated_at, _type_id) in products:
             own = product_certs.get(pid)
+            in_force, ended = vault.get(pid, _NO_VAULT) if vault else _NO_VAULT
             result[pid] = ProductSnapshot(
                 product_id=pid,
                 cooperative_id=coop_id,
@@ -125,8 +136,60 @@ class ShopCatalogSource:
                                 else coop_only.get(coop_id, ())),
                 images=tuple(images.get(pid, ())),
                 updated_at=updated_at,
+                certificates=tuple(ref for _, _, ref in in_force) if in_force else (),
+                expired_certifications=ended,
             )
         return result
+
+    def _vault(self, coop_of: dict[int, int], type_of: dict[int, int]) -> dict[int, tuple]:
+        """product id -> (in force: [(valid_until, shop kind, CertificateRef)] by end date, platform names of
+        kinds whose covering certificates all ended). A vault certificate covers its product, its listed
+        products and product types, or, with none of those, every product of its cooperative."""
+        rows = list(Certification.objects.filter(cooperative_id__in=set(coop_of.values())).exclude(file="").values_list(
+            "pk", "cooperative_id", "product_id", "type", "stars", "number", "issuer", "valid_from", "valid_until",
+            "file_hash", "file_type"))
+        if not rows:
+            return {}
+        cert_ids = [row[0] for row in rows]
+        scoped_products: dict[int, set[int]] = defaultdict(set)
+        for cert_id, product_id in Certification.scope_products.through.objects.filter(
+                certification_id__in=cert_ids).values_list("certification_id", "product_id"):
+            scoped_products[cert_id].add(product_id)
+        scoped_types: dict[int, set[int]] = defaultdict(set)
+        for cert_id, type_id in Certification.scope_product_types.through.objects.filter(
+                certification_id__in=cert_ids).values_list("certification_id", "producttype_id"):
+            scoped_types[cert_id].add(type_id)
+        labels = dict(Certification.Type.choices)
+        today = timezone.localdate()
+        products_of_coop: dict[int, list[int]] = defaultdict(list)
+        for pid, coop_id in coop_of.items():
+            products_of_coop[coop_id].append(pid)
+        in_force: dict[int, list] = defaultdict(list)
+        ended: dict[int, set[str]] = defaultdict(set)
+        alive: dict[int, set[str]] = defaultdict(set)
+        for (cert_id, coop_id, product_id, kind, stars, number, issuer, valid_from, valid_until, digest,
+             file_type) in rows:
+            if product_id:
+                covered = [product_id] if product_id in coop_of else []
+            elif scoped_products.get(cert_id) or scoped_types.get(cert_id):
+                covered = [pid for pid in products_of_coop.get(coop_id, ())
+                           if pid in scoped_products.get(cert_id, ()) or type_of.get(pid) in scoped_types.get(cert_id, ())]
+            else:
+                covered = products_of_coop.get(coop_id, [])
+            platform_kind = PLATFORM_CERTIFICATION.get(kind, kind)
+            label = f"{labels.get(kind, kind)} {stars} sao" if stars else str(labels.get(kind, kind))
+            for pid in covered:
+                if valid_until and valid_until < today:
+                    ended[pid].add(platform_kind)
+                    continue
+                alive[pid].add(platform_kind)
+                in_force[pid].append((valid_until, kind, CertificateRef(
+                    certification_id=cert_id, kind=platform_kind, number=number, issuer=issuer,
+                    valid_from=valid_from, valid_until=valid_until, file_hash=digest, file_type=file_type,
+                    label=label)))
+        return {pid: (tuple(sorted(in_force.get(pid, ()), key=lambda r: (r[0] or today, r[2].certification_id))),
+                      tuple(sorted(ended.get(pid, set()) - alive.get(pid, set()))))
+                for pid in set(in_force) | set(ended)}
 
     def candidate_ids(self, *, query: str = "", cooperative_id: int | None = None,
                       category_id: int | None = None, limit: int | None = None) -> list[int]:
@@ -146,6 +209,11 @@ class ShopCatalogSource:
 
     def categories(self) -> list[Choice]:
         return [Choice(pk, name) for pk, name in Category.objects.order_by("name").values_list("pk", "name")]
+
+    def certificate_bytes(self, certification_id: int) -> bytes:
+        certification = Certification.objects.get(pk=certification_id)
+        with certification.file.open("rb") as handle:
+            return handle.read()
 
     def image_bytes(self, media_id: int) -> bytes:
         media = ProductMedia.objects.get(pk=media_id)

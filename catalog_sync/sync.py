@@ -25,22 +25,26 @@ from django.db import connection, transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from integrations.alibaba import (AlibabaError, BusinessRuleError, InvalidAppKey, InvalidSession, InvalidSignature,
                                   InvalidTimestamp, ProductNotFound, RetryableError)
 
 from . import images as image_prep
 from .conf import setting
-from .mapping import Tier, build_listing, content_hash, listing_diff, readiness
-from .models import ExportProfile, ImageUpload, Listing, PriceTier, RemoteCategory, SyncAttempt, SyncLease, SyncRun
+from .mapping import Tier, build_listing, content_hash, exported_certificates, listing_diff, readiness
+from .models import (CertificateUpload, ExportProfile, ImageUpload, Listing, ListingRestore, PriceTier,
+                     PublishSnapshot, RemoteCategory, SyncAttempt, SyncLease, SyncRun)
 from .ports import CatalogSource, ProductSnapshot, model_number_for
 from .remote import B2BCatalog
 from .selection import offline_reason
-from .selectors import JSON_TERM_COLUMNS, TERM_COLUMNS, category_rules, export_terms_of_values, min_image_px
+from .selectors import (JSON_TERM_COLUMNS, TERM_COLUMNS, cert_warn_days, category_rules, export_terms_of_values,
+                        min_image_px)
 
 log = logging.getLogger("catalog_sync")
 
 ADD, UPDATE, ONLINE, OFFLINE, RECOVER = "add", "update", "online", "offline", "recover"
+ROLLED_BACK = "rolled_back"  # the reason of a change that restores an earlier snapshot (or its absence)
 NOOP, BLOCKED, WAIT = "none", "blocked", "wait"
 WRITE_ACTIONS = (ADD, UPDATE, ONLINE, OFFLINE)
 NOT_EDITABLE = "PUB_BIZCHECK_PRODUCT_NOT_EDITABLE"
@@ -62,7 +66,7 @@ class PlannedChange:
     other change still waiting for its own, in one query."""
 
     __slots__ = ("_listing", "_profile", "_instances", "profile_pk", "action", "reason", "payload", "hash", "diff",
-                 "diagnostics", "inputs", "outcome", "error")
+                 "diagnostics", "inputs", "outcome", "error", "restore", "answer")
 
     def __init__(self, listing: Listing | None = None, profile: ExportProfile | None = None, action: str = NOOP,
                  reason: str = "", payload: dict | None = None, hash: str = "", diff: list | None = None,
@@ -77,6 +81,8 @@ class PlannedChange:
         self.diagnostics = diagnostics if diagnostics is not None else ()  # why it is blocked
         self.inputs = inputs  # fingerprint of the inputs of `payload`
         self.outcome, self.error = outcome, error
+        self.restore: tuple | None = None  # (ListingRestore id, snapshot id or None, requested by) when rolling back
+        self.answer: dict = {}  # the platform's answer to a successful write
 
     @property
     def listing(self) -> Listing:
@@ -281,6 +287,7 @@ class _Engine:
         if adding and not self.dry_run:
             self.instances.want(adding)
             self._recover([self.instances.get(pk).listing for pk in adding], report)
+        self.restores = self._restores()
         changes = self._plan(rows, snapshots)
         report.changes = changes
         for change in changes:
@@ -299,6 +306,8 @@ class _Engine:
             return
         self.instances.bind([c for c in changes if c.action in WRITE_ACTIONS])
         self._write(changes, report)
+        if self.restores:
+            self._settle_restores()
 
     def _rows(self) -> list[tuple]:
         """One plain row per export profile in scope (see `_ROW_COLUMNS`), JSON columns left as text: a no-op
@@ -345,6 +354,7 @@ class _Engine:
         wanted: list[tuple] = []
         changes: list[PlannedChange] = []
         min_px = min_image_px()
+        today, warn_days = timezone.localdate(), cert_warn_days()
         tiers, categories, category_keys = self.tiers, self.categories, self.category_keys
         settled = (Listing.State.LIVE, Listing.State.OFFLINE, Listing.State.NEW)
         for row in rows:
@@ -359,6 +369,12 @@ class _Engine:
             if reason:
                 changes.append(self._change(pk, OFFLINE if remote_id and online else NOOP, reason=reason))
                 continue
+            restore = self.restores.get(pk)
+            if restore is not None and remote_id:
+                changes.append(self._restore_change(pk, restore, listing_values))
+                continue
+            if restore is not None:  # the platform no longer has it: nothing to roll back
+                self.gone_restores.append(restore)
             term_values = row[_TERMS]
             inputs = inputs_fingerprint(term_values, tiers.get(pk, ()), category_keys.get(row[_CATEGORY]), snapshot,
                                         min_px)
@@ -368,23 +384,24 @@ class _Engine:
                 continue
             terms = export_terms_of_values(term_values, tiers=tuple(Tier(*t) for t in tiers.get(pk, ())),
                                            category=categories.get(row[_CATEGORY]), json_as_text=True)
-            diagnostics = readiness(terms, snapshot, min_image_px=min_px)
-            if diagnostics:
+            diagnostics = readiness(terms, snapshot, min_image_px=min_px, today=today, cert_warn_days=warn_days)
+            if any(d.blocks for d in diagnostics):
                 changes.append(self._change(pk, BLOCKED, reason="not_ready", diagnostics=diagnostics))
                 continue
-            wanted.append((pk, listing_values, snapshot, terms, inputs))
-        urls = self._image_urls([snapshot for _, _, snapshot, _, _ in wanted])
+            wanted.append((pk, listing_values, snapshot, terms, inputs, diagnostics))
+        urls = self._image_urls([snapshot for _, _, snapshot, _, _, _ in wanted])
+        certificate_urls = self._certificate_urls([(terms, snapshot) for _, _, snapshot, terms, _, _ in wanted])
         updates: dict[int, PlannedChange] = {}
-        for pk, listing_values, snapshot, terms, inputs in wanted:
+        for pk, listing_values, snapshot, terms, inputs, warnings in wanted:
             listing_id, state, remote_id, online, accepted_hash, input_hash, failed_hash, next_attempt_at = (
                 listing_values)
             image_urls = [urls[i.content_hash] for i in snapshot.images[:6] if urls.get(i.content_hash)]
             if not image_urls:
                 changes.append(self._change(pk, WAIT, reason="images_pending"))
                 continue
-            payload = build_listing(terms, snapshot, image_urls)
+            payload = build_listing(terms, snapshot, image_urls, certificate_urls)
             digest = content_hash(payload)
-            change = self._change(pk, NOOP, payload=payload, hash=digest, inputs=inputs)
+            change = self._change(pk, NOOP, payload=payload, hash=digest, inputs=inputs, diagnostics=warnings)
             if state == Listing.State.FAILED and failed_hash == digest:
                 change.action, change.reason = BLOCKED, "failed"
             elif state == Listing.State.RETRYING and next_attempt_at and next_attempt_at > self.now:
@@ -408,6 +425,96 @@ class _Engine:
                 change = updates[listing_id]
                 change.diff = listing_diff(published or {}, change.payload)
         return changes
+
+    # -- rollback ------------------------------------------------------------------------------------
+    def _restores(self) -> dict[int, tuple]:
+        """profile id -> (restore id, snapshot id or None, requested by, snapshot payload, snapshot hash) of the
+        listings held at an earlier version (one small query on runs that have none)."""
+        self.gone_restores: list[tuple] = []
+        rows = list(ListingRestore.objects.filter(status__in=(ListingRestore.Status.PENDING,
+                                                              ListingRestore.Status.HELD))
+                    .values_list("listing__profile_id", "pk", "snapshot_id", "requested_by_id", "snapshot__payload",
+                                 "snapshot__content_hash"))
+        return {row[0]: row[1:] for row in rows}
+
+    def _restore_change(self, pk: int, restore: tuple, listing_values: tuple) -> PlannedChange:
+        restore_id, snapshot_id, requested_by, payload, digest = restore
+        _, state, remote_id, online, accepted_hash, _, failed_hash, next_attempt_at = listing_values
+        if snapshot_id is None:  # did not exist before the run that is rolled back: off the catalog
+            change = self._change(pk, OFFLINE if online else NOOP, reason=ROLLED_BACK)
+        elif state == Listing.State.FAILED and failed_hash == digest:  # refused for good: not resent every run
+            change = self._change(pk, BLOCKED, reason="failed", payload=payload, hash=digest)
+        elif state == Listing.State.RETRYING and next_attempt_at and next_attempt_at > self.now:
+            change = self._change(pk, WAIT, reason="backoff", payload=payload, hash=digest)
+        elif digest != accepted_hash:
+            change = self._change(pk, UPDATE, reason=ROLLED_BACK, payload=payload, hash=digest)
+            change.diff = listing_diff(self._published(pk), payload)
+        else:
+            change = self._change(pk, NOOP if online else ONLINE, reason=ROLLED_BACK, payload=payload, hash=digest)
+        change.restore = (restore_id, snapshot_id, requested_by)
+        return change
+
+    def _published(self, pk: int) -> dict:
+        return Listing.objects.filter(profile_id=pk).values_list("published_payload", flat=True).first() or {}
+
+    def _settle_restores(self) -> None:
+        """Mark restores done once the platform holds the restored content (or the listing is offline), and
+        those whose product the platform deleted as such: whatever the faults of this run, the next run looks
+        again."""
+        now = timezone.now()
+        for restore in ListingRestore.objects.filter(status=ListingRestore.Status.PENDING).select_related(
+                "listing", "snapshot"):
+            lst = restore.listing
+            if (restore.snapshot is None and not lst.online) or (
+                    restore.snapshot is not None and lst.remote_id and lst.content_hash == restore.snapshot.content_hash):
+                restore.status, restore.done_at = ListingRestore.Status.HELD, now
+                restore.save(update_fields=["status", "done_at"])
+        for restore_id, snapshot_id, *_ in self.gone_restores:
+            ListingRestore.objects.filter(pk=restore_id).update(
+                status=ListingRestore.Status.GONE, done_at=now,
+                message=gettext("Sản phẩm đã bị xóa trên sàn nên không thể khôi phục phiên bản cũ; "
+                                "từ nay đồng bộ lại theo hồ sơ xuất khẩu hiện tại."))
+
+    def _record_snapshots(self, changes: list[PlannedChange]) -> None:
+        snapshots = []
+        for c in changes:
+            restore = c.restore
+            snapshots.append(PublishSnapshot(
+                listing=c.listing, run=self.run, action=PublishSnapshot.Action.ROLLBACK if restore else c.action,
+                payload=c.payload, content_hash=c.hash, remote_id=c.listing.remote_id, response=c.answer,
+                triggered_by=self.run.triggered_by,
+                changed_by_id=restore[2] if restore else c.profile.updated_by_id,
+                restored_from_id=restore[1] if restore else None))
+        PublishSnapshot.objects.bulk_create(snapshots)
+
+    # -- certificates --------------------------------------------------------------------------------
+    def _certificate_urls(self, pairs) -> dict[str, str]:
+        """Platform URL of each exported certificate scan, by content hash: each content is uploaded once."""
+        refs = {}
+        for terms, snapshot in pairs:
+            for ref in exported_certificates(terms, snapshot):
+                refs.setdefault(ref.file_hash, ref)
+        if not refs:
+            return {}
+        known = dict(CertificateUpload.objects.filter(file_hash__in=list(refs)).values_list("file_hash", "url"))
+        todo = [ref for digest, ref in refs.items() if digest not in known]
+        if not todo:
+            return known
+        if self.dry_run:
+            return {**known, **{ref.file_hash: f"(new upload of certificate {ref.number})" for ref in todo}}
+        for ref in todo:  # few and rare (a certificate changes once a year): one at a time
+            try:
+                data = self.source.certificate_bytes(ref.certification_id)
+                extension = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}.get(ref.file_type, "bin")
+                uploaded = self.catalog.upload_certificate(
+                    data, f"{ref.kind}-{ref.file_hash[:12]}.{extension}".replace(" ", "-"))
+            except (OSError, AlibabaError) as exc:
+                log.warning("certificate %s upload failed: %s", ref.certification_id, exc)
+                continue
+            CertificateUpload.objects.get_or_create(file_hash=ref.file_hash, defaults={
+                "file_id": str(uploaded.file_id), "url": uploaded.url})
+            known[ref.file_hash] = uploaded.url
+        return known
 
     def _image_urls(self, snapshots: list[ProductSnapshot]) -> dict[str, str]:
         refs = {}
@@ -576,6 +683,7 @@ class _Engine:
                 with transaction.atomic():
                     _save_listings([c.listing for c in chunk[:len(results)]])
                     SyncAttempt.objects.bulk_create([a for a in attempts if a is not None])
+                    self._record_snapshots([c for c in chunk if c.outcome == "ok"])
                 if lost is not None:
                     raise lost
                 done += len(chunk)
@@ -633,6 +741,7 @@ class _Engine:
                 listing.remote_status = "new"
             else:
                 listing.remote_status = "modified"
+            change.answer = {"product_id": str(result), "status": listing.remote_status}
             listing.review = Listing.Review.PENDING
             listing.review_reasons = []
             listing.state = Listing.State.LIVE if listing.online else Listing.State.OFFLINE
@@ -662,6 +771,8 @@ class _Engine:
             listing.remote_id, listing.content_hash, listing.online = "", "", False
             listing.state = Listing.State.NEW
             change.outcome = "gone"
+            if change.restore:
+                self.gone_restores.append(change.restore)
             report.counts["deferred"] += 1
             return SyncAttempt(listing=listing, run=self.run, action=change.action,
                                outcome=SyncAttempt.Outcome.RETRY, error_code=code[:128], message=message)

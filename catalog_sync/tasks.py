@@ -49,3 +49,8 @@ def relay_inquiry_task(inquiry_id: int) -> bool:
 
     inquiry = Inquiry.objects.filter(pk=inquiry_id).first()
     return inquiry is not None and services.inquiry_relay(source=shop_source(), inquiry=inquiry)
+
+
+@shared_task(acks_late=True)
+def prune_publish_snapshots_task() -> int:
+    return services.publish_snapshots_prune()

@@ -17,8 +17,8 @@ from .forms import (CandidateFilterForm, CooperativeAnswerForm, ExchangeRateForm
                     InquiryReplyForm, ManualInquiryForm, SuggestPricesForm)
 from .labels import country_label, unit_label
 from .mapping import build_listing
-from .models import ExchangeRate, ExportProfile, Inquiry, Listing
-from .selection import REASON_LABELS
+from . import provenance
+from .models import ExchangeRate, ExportProfile, Inquiry, Listing, ListingRestore, PublishSnapshot, SyncRun
 from .source import shop_source
 from .sync import catalog_sync_run
 
@@ -71,8 +71,8 @@ def preview(request):
     source = _trade_only(request)
     report = catalog_sync_run(source=source, dry_run=True, triggered_by=f"preview:{request.user.pk}")
     changes = [c for c in report.changes if c.action not in ("none",)]
-    return render(request, "catalog_sync/preview.html", {"report": report, "changes": changes,
-                                                         "reasons": REASON_LABELS})
+    return render(request, "catalog_sync/preview.html", {
+        "report": report, "rows": selectors.dry_run_rows(changes=changes, source=source)})
 
 
 @login_required
@@ -126,11 +126,15 @@ def profile_edit(request, product_id: int):
             return redirect("catalog_sync:profile", product_id=product_id)
     profile = ExportProfile.objects.prefetch_related("price_tiers").select_related("remote_category").get(pk=profile.pk)
     diagnostics = selectors.profile_readiness(profile=profile, snapshot=snapshot)
+    origins = provenance.field_origins(profile, snapshot)
+    field_rows = [(form[name], origins.get(name)) for name in form.fields]
     listing_preview = build_listing(selectors.export_terms(profile), snapshot,
                                     [i.url for i in snapshot.images[:6]])
     return render(request, "catalog_sync/profile.html", {
         "profile": profile, "snapshot": snapshot, "form": form, "suggest_form": suggest_form,
         "diagnostics": diagnostics, "preview": listing_preview, "listing": getattr(profile, "listing", None),
+        "field_rows": field_rows, "price_origin": origins.get("price_tiers"),
+        "restore": ListingRestore.objects.filter(listing__profile=profile).first(),
         "product_url": source.product_edit_url(product_id)})
 
 
@@ -285,3 +289,109 @@ def cooperative_inquiry(request, coop_id: int, inquiry_id: int):
     return render(request, "catalog_sync/cooperative_inquiry.html", {
         "cooperative": cooperative, **_relayed(inquiry, snapshots), "form": form,
         "replies": inquiry.replies.select_related("author")})
+
+
+@login_required
+@require_POST
+def profile_take_shop_value(request, product_id: int, field: str):
+    source = _trade_only(request)
+    profile = ExportProfile.objects.filter(product_id=product_id).first()
+    if profile is None:
+        raise Http404
+    try:
+        services.export_profile_take_shop_value(actor=request.user, source=source, profile=profile, field=field)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã lấy giá trị hiện tại của cửa hàng."))
+    return redirect("catalog_sync:profile", product_id=product_id)
+
+
+def _listing_of(product_id: int) -> Listing:
+    listing = Listing.objects.filter(profile__product_id=product_id).select_related("profile").first()
+    if listing is None:
+        raise Http404
+    return listing
+
+
+@login_required
+def listing_history(request, product_id: int):
+    source = _trade_only(request)
+    listing = _listing_of(product_id)
+    snapshot = source.snapshots([product_id]).get(product_id)
+    return render(request, "catalog_sync/history.html", {
+        "listing": listing, "product_name": snapshot.name if snapshot else listing.model_number,
+        "history": selectors.listing_history(listing=listing),
+        "restore": ListingRestore.objects.filter(listing=listing).select_related("snapshot").first()})
+
+
+@login_required
+def listing_rollback(request, product_id: int, snapshot_id: int):
+    """GET: what the rollback would change; POST: hold the listing at that snapshot (the next sync sends it)."""
+    source = _trade_only(request)
+    listing = _listing_of(product_id)
+    snapshot = PublishSnapshot.objects.filter(pk=snapshot_id, listing=listing).first()
+    if snapshot is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.listing_rollback_request(actor=request.user, source=source, listing=listing, snapshot=snapshot)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("catalog_sync:history", product_id=product_id)
+        messages.success(request, _("Đã đặt khôi phục. Xem trước rồi bấm “Đồng bộ ngay” để gửi lên sàn."))
+        return redirect("catalog_sync:preview")
+    snapshot_source = source.snapshots([product_id]).get(product_id)
+    return render(request, "catalog_sync/rollback_confirm.html", {
+        "listing": listing, "snapshot": snapshot, "product_name": snapshot_source.name if snapshot_source else "",
+        "items": [{"listing": listing, "name": snapshot_source.name if snapshot_source else listing.model_number,
+                   "changes": selectors.rollback_preview(listing=listing, snapshot=snapshot), "offline": False}],
+        "action": request.path})
+
+
+@login_required
+@require_POST
+def listing_restore_release(request, product_id: int):
+    source = _trade_only(request)
+    services.listing_restore_release(actor=request.user, source=source, listing=_listing_of(product_id))
+    messages.success(request, _("Sản phẩm lại đồng bộ theo hồ sơ xuất khẩu."))
+    return redirect("catalog_sync:history", product_id=product_id)
+
+
+@login_required
+def run_detail(request, run_id: int):
+    source = _trade_only(request)
+    run = SyncRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    snapshots = list(run.snapshots.select_related("listing__profile", "changed_by").order_by("pk"))
+    names = {pid: s.name for pid, s in source.snapshots([s.listing.profile.product_id for s in snapshots]).items()}
+    return render(request, "catalog_sync/run.html", {"run": run, "snapshots": snapshots, "names": names})
+
+
+@login_required
+def run_rollback(request, run_id: int):
+    source = _trade_only(request)
+    run = SyncRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            result = services.run_rollback_request(actor=request.user, source=source, run=run)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("catalog_sync:run", run_id=run_id)
+        messages.success(request, _("Đã đặt khôi phục %(n)d sản phẩm. Xem trước rồi bấm “Đồng bộ ngay”.")
+                         % {"n": result["held"]})
+        if result["gone"]:
+            messages.warning(request, _("Không khôi phục được (đã bị xóa trên sàn): %(ids)s")
+                             % {"ids": ", ".join(result["gone"])})
+        return redirect("catalog_sync:preview")
+    plan = services.run_rollback_plan(run=run)
+    names = {pid: s.name for pid, s in source.snapshots([lst.profile.product_id for lst, _ in plan]).items()}
+    items = []
+    for listing, before in plan:
+        items.append({"listing": listing, "name": names.get(listing.profile.product_id, listing.model_number),
+                      "offline": before is None, "gone": not listing.remote_id,
+                      "changes": selectors.rollback_preview(listing=listing, snapshot=before) if before else ()})
+    return render(request, "catalog_sync/rollback_confirm.html", {"run": run, "items": items, "action": request.path})

@@ -147,6 +147,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
+# Certificate scans in the cooperative vault (PDF, JPEG or PNG).
+CERTIFICATE_MAX_BYTES = int(os.environ.get("CERTIFICATE_MAX_BYTES", 8 * 1024 * 1024))
+CERTIFICATE_MAX_PIXELS = int(os.environ.get("CERTIFICATE_MAX_PIXELS", 40_000_000))
+CERTIFICATE_MAX_PDF_PAGES = int(os.environ.get("CERTIFICATE_MAX_PDF_PAGES", 30))
 THUMBNAIL_SIZES = (64, 128, 256, 512, 1024)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -182,6 +186,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "catalog-sync": {"task": "catalog_sync.tasks.sync_catalog_task", "schedule": 900.0},
     "catalog-sync-pull": {"task": "catalog_sync.tasks.pull_remote_updates_task", "schedule": 300.0},
     "catalog-sync-exchange-rate": {"task": "catalog_sync.tasks.fetch_exchange_rate_task", "schedule": 6 * 3600.0},
+    "certificate-expiry-notices": {"task": "storefront.cooperative.tasks.certification_expiry_notices_task",
+                                   "schedule": 6 * 3600.0},
+    "catalog-sync-prune-snapshots": {"task": "catalog_sync.tasks.prune_publish_snapshots_task",
+                                     "schedule": 24 * 3600.0},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "storefront.core.logs.LoggingEmailBackend")

@@ -2,7 +2,8 @@
 
   .venv/bin/python -m bench.catalog_sync [--listings 10000] [--quota-listings 600]
 
-1. full publish of N listings with the sandbox quota raised (time, calls, calls per listing);
+1. full publish of N listings with the sandbox quota raised (time, calls, calls per listing, and the storage of the
+   publish snapshots it keeps);
 2. a no-op sync (write calls must be 0);
 3. a sync after 1% of the listings changed;
 4. a full publish of a smaller set at the sandbox's default quota (20 calls/s): share of the quota used,
@@ -133,6 +134,37 @@ def _run(label: str, **kwargs) -> dict:
     return out
 
 
+def _snapshot_storage() -> dict:
+    """Publish snapshots kept so far: rows, bytes of their content columns per row, and the table's size on disk
+    (SQLite's dbstat or PostgreSQL's relation size, index included) per row."""
+    from django.db import connection
+    from django.db.models import Sum
+    from django.db.models.functions import Cast, Length
+    from django.db.models import TextField
+
+    from catalog_sync.models import PublishSnapshot
+
+    rows = PublishSnapshot.objects.count()
+    if not rows:
+        return {"rows": 0}
+    content = PublishSnapshot.objects.aggregate(n=Sum(Length(Cast("payload", TextField())))
+                                                + Sum(Length(Cast("response", TextField()))))["n"]
+    table = PublishSnapshot._meta.db_table
+    on_disk = None
+    with connection.cursor() as cursor:
+        try:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+            else:
+                cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR name LIKE %s",
+                               [table, f"%{table}%"])
+            on_disk = cursor.fetchone()[0]
+        except Exception:  # dbstat is a compile-time option of SQLite
+            on_disk = None
+    return {"rows": rows, "content_bytes_per_snapshot": round(content / rows),
+            "table_bytes_per_snapshot": round(on_disk / rows) if on_disk else None}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.catalog_sync")
     parser.add_argument("--listings", type=int, default=10_000)
@@ -157,12 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings.ALIBABA_GATEWAY_URL = f"{base}/router/rest"
         settings.CATALOG_SYNC_MAX_QPS = 0  # no client-side cap: the quota is raised
-        from catalog_sync.models import ExportProfile, ImageUpload, Listing, SyncRun
+        from catalog_sync.models import ExportProfile, ImageUpload, Listing, PublishSnapshot, SyncRun
         from catalog_sync.remote import B2BCatalog
         from catalog_sync.services import remote_categories_refresh
 
         Listing.objects.all().delete()
         ImageUpload.objects.all().delete()
+        PublishSnapshot.objects.all().delete()
         catalog = B2BCatalog()
         remote_categories_refresh(catalog=catalog)
         catalog.close()
@@ -173,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"seeded_products": len(ids), "seed_seconds": round(seeded.seconds, 1)}), flush=True)
         full = _run(f"full publish of {len(ids)} listings, quota raised")
         full["calls_per_listing"] = round(full["calls"] / max(len(ids), 1), 3)
+        full["snapshots"] = _snapshot_storage()
         results.append(full)
         results.append(_run("no-op sync"))
         changed = ids[:: 100]
@@ -182,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         _admin(base, "stats/reset")
         one = _run(f"sync after {len(changed)} listings (1%) changed")
         one["changed"] = len(changed)
+        one["snapshots"] = _snapshot_storage()
         results.append(one)
     finally:
         sandbox.terminate()

@@ -20,7 +20,7 @@ _EXPORTS = {
     "payloads": ["AttributeValue", "AuditFailReason", "Category", "CategoryAttribute", "CategoryNode",
                  "DeliverPeriod", "DisplayResult", "Inquiry", "InquiryReply", "Page", "PhotobankImage", "PriceTier",
                  "Product", "ProductAttribute", "ProductBrief", "ProductDraft", "ProductStatus", "SourcingTrade",
-                 "UploadedImage"],
+                 "UploadedFile", "UploadedImage"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -156,6 +156,21 @@ class UploadedImage:
 
 
 @dataclass(frozen=True)
+class UploadedFile:
+    """An attachment (document) stored by the platform, linked from listings by ``url``."""
+
+    file_id: int
+    file_name: str
+    url: str
+
+    @classmethod
+    def from_api(cls, result: dict[str, Any]) -> "UploadedFile":
+        d = result.get("result") or result.get("response_object") or result
+        return cls(file_id=_int(d.get("file_id")), file_name=str(d.get("file_name") or ""),
+                   url=str(d.get("file_url") or d.get("url") or ""))
+
+
+@dataclass(frozen=True)
 class PhotobankImage:
     id: int
     url: str

@@ -79,6 +79,10 @@ class Certification(models.Model):
         HACCP = "HACCP", "HACCP"
         ISO22000 = "ISO 22000", "ISO 22000"
         ORGANIC = "Organic", _("Hữu cơ (TCVN 11041)")
+        ORGANIC_EU = "Organic-EU", _("Hữu cơ EU")
+        ORGANIC_USDA = "Organic-USDA", _("Hữu cơ USDA")
+        ORGANIC_JAS = "Organic-JAS", _("Hữu cơ JAS (Nhật Bản)")
+        HALAL = "Halal", "Halal"
         ATTP = "ATTP", _("Cơ sở đủ điều kiện ATTP")
         GI = "GI", _("Chỉ dẫn địa lý")
         OTHER = "Other", _("Khác")
@@ -94,6 +98,19 @@ class Certification(models.Model):
     scope = models.CharField(max_length=255, blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    # The vault: the certificate's scan, checked by content (certificate_files) and stored through the storage
+    # API; without a file the row is only what the cooperative declared on its profile.
+    file = models.FileField(upload_to="certificates/%Y/%m", blank=True)
+    file_type = models.CharField(max_length=8, blank=True)  # pdf | jpeg | png, as found in the content
+    file_hash = models.CharField(max_length=64, blank=True, db_index=True)  # sha256 of the stored bytes
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    # What the certificate covers besides `product`: listed products and whole product types (none of the
+    # three = every product of the cooperative).
+    scope_products = models.ManyToManyField("product.Product", blank=True, related_name="scoped_certifications")
+    scope_product_types = models.ManyToManyField("product.ProductType", blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["type"]
@@ -104,3 +121,18 @@ class Certification(models.Model):
     @property
     def is_expired(self) -> bool:
         return bool(self.valid_until and self.valid_until < timezone.localdate())
+
+
+class CertificationExpiryNotice(models.Model):
+    """A notice sent (or being sent) N days before a certificate ends: one row per certificate, threshold and
+    end date, so a beat that runs twice sends nothing twice and a renewed certificate gets fresh notices."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="expiry_notices")
+    days_before = models.PositiveSmallIntegerField()
+    valid_until = models.DateField()
+    recipients = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["certification", "days_before", "valid_until"],
+                                               name="certification_notice_once")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from storefront.core.permissions import (can_manage_cooperative, cooperative_ids_of, is_program_staff,
-                                        require_cooperative_access, require_program_staff)
+                                         require_cooperative_access, require_program_staff, is_trade_staff)
 
 from .models import Certification, Cooperative
 
@@ -51,3 +51,20 @@ def cooperatives_for_program(*, actor, status: str = "") -> QuerySet[Cooperative
     if status in Cooperative.Status.values:
         rows = rows.filter(status=status)
     return rows
+
+
+def certifications_for_actor(actor, *, cooperative: Cooperative | None = None) -> QuerySet[Certification]:
+    """Vault certificates `actor` may see: every one for trade and program staff, their own cooperatives'
+    for cooperative staff, none otherwise; optionally of one cooperative only."""
+    queryset = Certification.objects.exclude(file="").select_related("cooperative", "product")
+    if cooperative is not None:
+        queryset = queryset.filter(cooperative=cooperative)
+    if not is_trade_staff(actor):  # trade staff includes program staff
+        queryset = queryset.filter(cooperative_id__in=cooperative_ids_of(actor))
+    return queryset.prefetch_related("scope_products", "scope_product_types").order_by("valid_until", "type", "pk")
+
+
+def certification_for_actor(*, actor, certification_id: int) -> Certification:
+    """One certificate `actor` may see; `Certification.DoesNotExist` for one they may not (so a cooperative
+    cannot even learn that another's certificate exists)."""
+    return certifications_for_actor(actor).get(pk=certification_id)

@@ -6,7 +6,9 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +24,8 @@ from storefront.core.text import fold, vn_slugify
 from storefront.warehouse.models import Warehouse
 
 from .error_codes import CooperativeErrorCode
-from .models import Certification, Cooperative, CooperativeMember
+from .certificate_files import certificate_file_check
+from .models import Certification, CertificationExpiryNotice, Cooperative, CooperativeMember
 
 PROFILE_TEXT_FIELDS = {
     "name": 255, "street": 255, "representative_name": 255, "representative_title": 128,
@@ -139,7 +142,8 @@ def _certifications_write(cooperative: Cooperative, certifications) -> None:
             scope=str(item.get("scope") or "")[:255], valid_from=item.get("valid_from"),
             valid_until=item.get("valid_until"),
         ))
-    cooperative.certifications.filter(product__isnull=True).delete()
+    # Only what the profile declares: certificates kept in the vault (with their scan) are edited there.
+    cooperative.certifications.filter(product__isnull=True, file="").delete()
     for row in rows:  # one by one, not bulk_create: the catalog cache is told of saves by signal
         row.save()
 
@@ -247,3 +251,141 @@ def cooperative_member_add(*, actor, cooperative: Cooperative, user, role: str =
     if hasattr(user, "_cooperative_ids"):
         del user._cooperative_ids
     return member
+
+
+# --- certificate vault ---------------------------------------------------------------------------------
+
+def _clean_date(data: Mapping, field: str):
+    from datetime import date
+
+    raw = data.get(field)
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise _error(field, _("Ngày không hợp lệ (dạng YYYY-MM-DD)."), CooperativeErrorCode.INVALID) from None
+
+
+def certification_save(*, actor, cooperative: Cooperative, data: Mapping, file=None,
+                       certification: Certification | None = None) -> Certification:
+    """Create a vault certificate of `cooperative` (a file is required) or change one of its own (a new `file`
+    replaces the scan). `data`: type, stars (OCOP), number, issuer, scope, valid_from, valid_until,
+    scope_products (product ids of this cooperative), scope_product_types (product type ids)."""
+    from storefront.product.models import Product, ProductType
+
+    require_cooperative_access(actor, cooperative.pk)
+    if certification is not None and certification.cooperative_id != cooperative.pk:
+        raise PermissionDenied(_("Bạn không có quyền thao tác trên hợp tác xã này."))
+    cert_type = str(data.get("type") or "")
+    if cert_type not in Certification.Type.values:
+        raise _error("type", _("Loại chứng nhận không hợp lệ: %(value)s") % {"value": cert_type},
+                     CooperativeErrorCode.INVALID)
+    stars = data.get("stars")
+    stars = int(stars) if stars not in (None, "") else None
+    if cert_type == Certification.Type.OCOP and stars not in (3, 4, 5):
+        raise _error("stars", _("Chứng nhận OCOP cần số sao (3–5)."), CooperativeErrorCode.REQUIRED)
+    if cert_type != Certification.Type.OCOP and stars is not None:
+        raise _error("stars", _("Chỉ OCOP có số sao (3–5)."), CooperativeErrorCode.INVALID)
+    number = str(data.get("number") or "").strip()
+    if not number:
+        raise _error("number", _("Cần ghi số chứng nhận."), CooperativeErrorCode.REQUIRED)
+    if len(number) > 64:
+        raise _error("number", _("Số chứng nhận tối đa 64 ký tự."), CooperativeErrorCode.INVALID)
+    valid_from, valid_until = _clean_date(data, "valid_from"), _clean_date(data, "valid_until")
+    if valid_until is None:
+        raise _error("valid_until", _("Cần ghi ngày hết hạn."), CooperativeErrorCode.REQUIRED)
+    if valid_from and valid_from > valid_until:
+        raise _error("valid_until", _("Ngày hết hạn phải sau ngày cấp."), CooperativeErrorCode.INVALID)
+    product_ids = {int(p) for p in data.get("scope_products") or ()}
+    products = list(Product.objects.filter(pk__in=product_ids, cooperative=cooperative))
+    if len(products) != len(product_ids):
+        raise _error("scope_products", _("Chỉ chọn được sản phẩm của chính hợp tác xã."),
+                     CooperativeErrorCode.INVALID)
+    type_ids = {int(t) for t in data.get("scope_product_types") or ()}
+    product_types = list(ProductType.objects.filter(pk__in=type_ids))
+    if len(product_types) != len(type_ids):
+        raise _error("scope_product_types", _("Loại sản phẩm không tồn tại."), CooperativeErrorCode.INVALID)
+    if certification is None and file is None:
+        raise _error("file", _("Cần tải lên bản chụp hoặc PDF của chứng nhận."), CooperativeErrorCode.FILE_REQUIRED)
+    checked = certificate_file_check(file) if file is not None else None
+    with transaction.atomic():
+        if certification is None:
+            certification = Certification(cooperative=cooperative)
+            old_file = ""
+        else:
+            certification = Certification.objects.select_for_update().get(pk=certification.pk)
+            old_file = certification.file.name if checked else ""
+        certification.type, certification.stars, certification.number = cert_type, stars, number
+        certification.issuer = str(data.get("issuer") or "").strip()[:255]
+        certification.scope = str(data.get("scope") or "").strip()[:255]
+        certification.valid_from, certification.valid_until = valid_from, valid_until
+        certification.uploaded_by = actor
+        certification.updated_at = timezone.now()
+        if checked is not None:
+            name = f"{cooperative.pk}-{cert_type.lower()}-{checked.sha256[:16]}.{checked.extension}"
+            certification.file.save(name, ContentFile(checked.data), save=False)
+            certification.file_type, certification.file_hash = checked.kind, checked.sha256
+            certification.file_size = len(checked.data)
+        certification.save()
+        certification.scope_products.set(products)
+        certification.scope_product_types.set(product_types)
+        if old_file and old_file != certification.file.name:
+            storage = certification.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    return certification
+
+
+# Thresholds of the expiry notices, in days before the end date, most distant first.
+EXPIRY_NOTICE_DAYS = (30, 7)
+
+
+def certification_expiry_notices_send(*, today=None) -> list[CertificationExpiryNotice]:
+    """Tell the cooperative and trade staff, once per threshold, that a certificate ends soon. A notice row is
+    written in the same transaction that queues its e-mail, under a unique constraint, so running twice (two
+    beats, a retried task) sends nothing twice; when a late run finds several thresholds passed, only the
+    nearest one is mailed and the others are recorded as covered by it."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.db import IntegrityError
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(EXPIRY_NOTICE_DAYS))
+    sent = []
+    due = (Certification.objects.filter(valid_until__gte=today, valid_until__lte=horizon)
+           .exclude(file="").select_related("cooperative").order_by("valid_until", "pk"))
+    trade_emails = sorted(get_user_model().objects.filter(is_active=True, is_trade_staff=True)
+                          .exclude(email="").values_list("email", flat=True))
+    for cert in due:
+        days_left = (cert.valid_until - today).days
+        passed = [d for d in EXPIRY_NOTICE_DAYS if days_left <= d]
+        done = set(CertificationExpiryNotice.objects.filter(certification=cert, valid_until=cert.valid_until)
+                   .values_list("days_before", flat=True))
+        if not passed or min(passed) in done:
+            continue
+        coop_emails = sorted(set(cert.cooperative.members.filter(user__is_active=True).exclude(user__email="")
+                                 .values_list("user__email", flat=True)) | {cert.cooperative.email} - {""})
+        recipients = coop_emails + [e for e in trade_emails if e not in coop_emails]
+        try:
+            with transaction.atomic():
+                notice = None
+                for days in sorted(set(passed) - done, reverse=True):
+                    notice = CertificationExpiryNotice.objects.create(
+                        certification=cert, days_before=days, valid_until=cert.valid_until,
+                        recipients=recipients if days == min(passed) else [])
+                subject = _("HTX Market: chứng nhận %(kind)s số %(number)s hết hạn sau %(days)d ngày") % {
+                    "kind": cert.get_type_display(), "number": cert.number, "days": days_left}
+                body = _("Chứng nhận %(kind)s số %(number)s của %(coop)s hết hạn ngày %(date)s. Hãy tải lên bản "
+                         "gia hạn; khi hết hạn, chứng nhận sẽ được gỡ khỏi các sản phẩm trên sàn B2B.") % {
+                    "kind": cert.get_type_display(), "number": cert.number, "coop": cert.cooperative.name,
+                    "date": cert.valid_until.strftime("%d/%m/%Y")}
+                transaction.on_commit(lambda s=subject, b=body, r=recipients: send_mail(
+                    s, b, settings.DEFAULT_FROM_EMAIL, r))
+        except IntegrityError:  # another run recorded it first
+            continue
+        sent.append(notice)
+    return sent

@@ -156,3 +156,32 @@ class AuditFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Tất cả"))] + list(AuditEntry.Action.choices)
+
+
+class CertificationForm(forms.Form):
+    """A vault certificate: what it is, what it covers, and its scan (required when new)."""
+
+    type = forms.ChoiceField(label=_("Loại chứng nhận"), choices=Certification.Type.choices)
+    stars = forms.TypedChoiceField(label=_("Số sao OCOP"), required=False, coerce=int, empty_value=None,
+                                   choices=[("", "—"), (3, "3"), (4, "4"), (5, "5")])
+    number = forms.CharField(label=_("Số chứng nhận"), max_length=64)
+    issuer = forms.CharField(label=_("Đơn vị cấp"), max_length=255, required=False)
+    valid_from = forms.DateField(label=_("Ngày cấp"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Ngày hết hạn"), widget=forms.DateInput(attrs={"type": "date"}))
+    scope_products = forms.MultipleChoiceField(label=_("Áp dụng cho sản phẩm"), required=False,
+                                               widget=forms.CheckboxSelectMultiple,
+                                               help_text=_("Bỏ trống: áp dụng cho mọi sản phẩm của hợp tác xã."))
+    scope = forms.CharField(label=_("Phạm vi (ghi chú)"), max_length=255, required=False)
+    file = forms.FileField(label=_("Tệp chứng nhận"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+                           help_text=_("PDF, JPEG hoặc PNG, tối đa 8 MB; PDF có JavaScript bị từ chối."))
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope_products"].choices = [(str(p.pk), p.name) for p in products]
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("file", None)
+        data["scope_products"] = [int(i) for i in data.get("scope_products") or ()]
+        return data

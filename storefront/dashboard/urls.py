@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import compliance
+from .views import certificates as certs
 from .views import cooperative as coop
 from .views import program
 
@@ -24,6 +25,11 @@ urlpatterns = [
          name="fulfillment_action"),
     path("htx/<int:coop_id>/ho-so/", coop.profile, name="profile"),
     path("program/", program.home, name="program_home"),
+    path("htx/<int:coop_id>/chung-nhan/", certs.certifications, name="certifications"),
+    path("htx/<int:coop_id>/chung-nhan/<int:certification_id>/", certs.certification_edit,
+         name="certification_edit"),
+    path("chung-nhan/", certs.certifications_all, name="certifications_all"),
+    path("chung-nhan/<int:certification_id>/tep/", certs.certification_file, name="certification_file"),
     path("program/hop-tac-xa/", program.cooperatives, name="program_cooperatives"),
     path("program/hop-tac-xa/<int:coop_id>/<str:action>/", program.cooperative_status, name="program_coop_status"),
     path("program/don-hang/", program.orders, name="program_orders"),

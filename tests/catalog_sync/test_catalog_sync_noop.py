@@ -130,7 +130,7 @@ def test_terms_from_a_plain_row_equal_the_terms_of_the_model_instance(product, t
 def test_every_term_column_and_snapshot_field_but_stock_and_edit_time_is_in_the_fingerprint(product):
     from dataclasses import fields, replace
 
-    from catalog_sync.ports import ImageRef
+    from catalog_sync.ports import CertificateRef, ImageRef
     from catalog_sync.selectors import TERM_COLUMNS
     from catalog_sync.source import shop_source
     from catalog_sync.sync import inputs_fingerprint
@@ -154,7 +154,9 @@ def test_every_term_column_and_snapshot_field_but_stock_and_edit_time_is_in_the_
                "is_combo": not snapshot.is_combo, "price_vnd": 987654, "unit_label": "changed",
                "net_quantity": "987.654", "net_unit": "changed", "weight_g": 987654, "shelf_life_days": 987654,
                "origin_province_en": "changed", "standards": ("changed",), "certifications": ("changed",),
-               "images": (ImageRef(987654, "changed", 1, 1),)}
+               "images": (ImageRef(987654, "changed", 1, 1),),
+               "certificates": (CertificateRef(987654, "VietGAP", "changed", "", None, None, "changed", "pdf"),),
+               "expired_certifications": ("changed",)}
     assert set(changed) | {"quantity_available", "updated_at"} == {f.name for f in fields(snapshot)}
     for name, value in changed.items():
         assert inputs_fingerprint(terms, tiers, "category", replace(snapshot, **{name: value}), 640) != base, name

@@ -50,7 +50,8 @@ def test_dashboard_preview_and_retry(client, trade_staff, product, catalog, cate
     make_export(product, trade_staff)
     client.force_login(trade_staff)
     preview = client.get(reverse("catalog_sync:preview")).content.decode()
-    assert "HTX-P-" in preview and "subject" in preview
+    assert "HTX-P-" in preview and "Tên tiếng Anh" in preview and "Đăng mới" in preview
+    assert product.name in preview and "subject" not in preview and "{'" not in preview
     catalog_sync_run(source=source, catalog=catalog)
     page = client.get(reverse("catalog_sync:dashboard")).content.decode()
     assert 'id="online-count">1<' in page

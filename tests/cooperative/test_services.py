@@ -46,7 +46,7 @@ def test_register_creates_pending_cooperative_with_owner_and_warehouse(customer)
     ({"name": ""}, "name", "required"),
     ({"kind": "corp"}, "kind", "invalid"),
     ({"farm_area_ha": "nhiều"}, "farm_area_ha", "invalid"),
-    ({"certifications": [{"type": "Halal"}]}, "certifications", "invalid"),
+    ({"certifications": [{"type": "Kosher"}]}, "certifications", "invalid"),
 ])
 def test_register_rejects_bad_input_and_writes_nothing(customer, change, field, code):
     before = (Cooperative.objects.count(), CooperativeMember.objects.count(), Warehouse.objects.count())

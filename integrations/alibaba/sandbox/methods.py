@@ -199,6 +199,40 @@ def photobank_upload(call: Call) -> tuple[dict, str]:
                                       "photobank_url": photobank_url(call, file_id, file_name)}}, ""
 
 
+def annex_url(call: Call, file_id: int, file_name: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", file_name).strip("-") or "file"
+    return f"{call.base_url}/annex/{file_id}/{safe}"
+
+
+ANNEX_TYPES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def annex_upload(call: Call) -> tuple[dict, str]:
+    """Attachments (the RFQ family's `alibaba.icbu.annex.upload`; its fields are not public, so these are the
+    sandbox's): `file_name` + multipart `file_input_stream_bytes`, PDF/JPEG/PNG up to 5 MB, recognised by their
+    first bytes. Answer `result{success, file_id, file_name, file_url}`; the same bytes twice give two files."""
+    _required(call, "file_name")
+    upload = call.files.get("file_input_stream_bytes")
+    if upload is None:
+        raise missing("file_input_stream_bytes")
+    data = upload.data
+    if not data:
+        raise invalid("file_input_stream_bytes", "empty file")
+    if len(data) > call.config.max_image_bytes:
+        raise business("SIZE_TOO_LARGE", f"The file is {len(data)} bytes; the limit is "
+                                         f"{call.config.max_image_bytes} bytes (5 MB).")
+    content_type = next((kind for magic, kind in ANNEX_TYPES if data.startswith(magic)), None)
+    if content_type is None:
+        raise business("FILE_FORMAT_UNSUPPORTED", "Attachments must be PDF, JPEG or PNG files.")
+    file_name = call.get("file_name")
+    if len(file_name) > 128:
+        raise invalid("file_name", "at most 128 characters")
+    file_id = call.store.add_annex(seller_id=call.seller_id, file_name=file_name, content_type=content_type,
+                                   data=data)
+    return {"result": {"success": True, "file_id": file_id, "file_name": file_name,
+                       "file_url": annex_url(call, file_id, file_name)}}, ""
+
+
 def photobank_list(call: Call) -> tuple[dict, str]:
     page = _opt_int(call, "current_page", 1, 1)
     size = _opt_int(call, "page_size", 20, 1, 100)
@@ -879,6 +913,7 @@ METHODS: dict[str, Callable[[Call], tuple[dict, str]]] = {
     "alibaba.icbu.category.attribute.get": category_attribute_get,
     "alibaba.icbu.photobank.upload": photobank_upload,
     "alibaba.icbu.photobank.list": photobank_list,
+    "alibaba.icbu.annex.upload": annex_upload,
     "alibaba.icbu.product.add": product_add,
     "alibaba.icbu.product.update": product_update,
     "alibaba.icbu.product.update.field": product_update_field,
@@ -893,7 +928,7 @@ METHODS: dict[str, Callable[[Call], tuple[dict, str]]] = {
     "sandbox.inquiry.update": inquiry_update,
 }
 
-WRITE_METHODS = frozenset({"alibaba.icbu.photobank.upload", "alibaba.icbu.product.add",
+WRITE_METHODS = frozenset({"alibaba.icbu.photobank.upload", "alibaba.icbu.annex.upload", "alibaba.icbu.product.add",
                            "alibaba.icbu.product.update", "alibaba.icbu.product.update.field",
                            "alibaba.icbu.product.batch.update.display", "sandbox.product.delete",
                            "sandbox.inquiry.update"})

@@ -396,6 +396,19 @@ def photobank(app: "SandboxApp", start_response: Callable, file_id: int) -> list
     return [data]
 
 
+def annex(app: "SandboxApp", start_response: Callable, file_id: int) -> list[bytes]:
+    row = app.store.annex(file_id)
+    data = app.store.annex_bytes(file_id) if row else None
+    if row is None or data is None:
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
+        return [b"not found"]
+    # Served as a download in a sandboxed origin: an uploaded document never runs in the catalog's pages.
+    start_response("200 OK", [("Content-Type", row["content_type"]), ("Content-Length", str(len(data))),
+                              ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", "sandbox"),
+                              ("Cache-Control", "public, max-age=86400")])
+    return [data]
+
+
 def dispatch(app: "SandboxApp", environ: dict, start_response: Callable, path: str) -> Iterable[bytes]:
     verb = environ.get("REQUEST_METHOD", "GET")
     query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -414,6 +427,9 @@ def dispatch(app: "SandboxApp", environ: dict, start_response: Callable, path: s
     match = re.fullmatch(r"/photobank/(\d{1,12})/[^/]*", path)
     if match:
         return photobank(app, start_response, int(match.group(1)))
+    match = re.fullmatch(r"/annex/(\d{1,12})/[^/]*", path)
+    if match:
+        return annex(app, start_response, int(match.group(1)))
     match = re.fullmatch(r"/product-detail/[^/]*_(\d{1,16})\.html", path)
     if match:
         row = app.store.one(f"SELECT * FROM products WHERE id=? AND {VISIBLE}", (int(match.group(1)),))

@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS images (
     group_id TEXT, gmt_create REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS images_seller ON images(seller_id, file_id);
+CREATE TABLE IF NOT EXISTS annexes (
+    file_id INTEGER PRIMARY KEY AUTOINCREMENT, seller_id INTEGER NOT NULL, file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL, file_size INTEGER NOT NULL, gmt_create REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS products (
     id INTEGER PRIMARY KEY AUTOINCREMENT, product_id TEXT NOT NULL UNIQUE, seller_id INTEGER NOT NULL,
     category_id INTEGER NOT NULL, subject TEXT NOT NULL, red_model TEXT, status TEXT NOT NULL,
@@ -85,6 +89,7 @@ class Store:
         self._lock = threading.Lock()
         self._keepalive = self._connect()  # keeps a shared in-memory database alive
         self._memory_images: dict[int, bytes] = {}
+        self._memory_annexes: dict[int, bytes] = {}
         if self.photobank_dir:
             os.makedirs(self.photobank_dir, exist_ok=True)
 
@@ -165,8 +170,10 @@ class Store:
         with self.write() as c:
             c.execute("DELETE FROM products")
             c.execute("DELETE FROM images")
+            c.execute("DELETE FROM annexes")
             c.execute("DELETE FROM inquiries")
         self._memory_images.clear()
+        self._memory_annexes.clear()
         if self.photobank_dir:
             for name in os.listdir(self.photobank_dir):
                 os.unlink(os.path.join(self.photobank_dir, name))
@@ -224,6 +231,31 @@ class Store:
             return self._memory_images.get(file_id)
         try:
             with open(os.path.join(self.photobank_dir, str(file_id)), "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+
+    # -- attachments (annex files: certificates and other documents, not images of the photo bank) ----------
+    def add_annex(self, *, seller_id: int, file_name: str, content_type: str, data: bytes) -> int:
+        with self.write() as c:
+            cur = c.execute("INSERT INTO annexes(seller_id, file_name, content_type, file_size, gmt_create)"
+                            " VALUES (?, ?, ?, ?, ?)", (seller_id, file_name, content_type, len(data), time.time()))
+            file_id = int(cur.lastrowid)
+            if self.photobank_dir:
+                with open(os.path.join(self.photobank_dir, f"annex-{file_id}"), "wb") as fh:
+                    fh.write(data)
+            else:
+                self._memory_annexes[file_id] = data
+        return file_id
+
+    def annex(self, file_id: int) -> sqlite3.Row | None:
+        return self.one("SELECT * FROM annexes WHERE file_id=?", (file_id,))
+
+    def annex_bytes(self, file_id: int) -> bytes | None:
+        if not self.photobank_dir:
+            return self._memory_annexes.get(file_id)
+        try:
+            with open(os.path.join(self.photobank_dir, f"annex-{file_id}"), "rb") as fh:
                 return fh.read()
         except FileNotFoundError:
             return None
