@@ -203,7 +203,8 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
 
     # Last, so the stock rows stay locked only until the commit that follows.
     try:
-        allocate_stock(order_lines=order_lines, combo_components=combo_components)
+        allocate_stock(order_lines=order_lines, combo_components=combo_components,
+                       province=shipping_address.province)
     except InsufficientStock as exc:
         labels = ", ".join(contexts[item.variant_id].label for item in exc.items)
         raise ValidationError({"lines": ValidationError(

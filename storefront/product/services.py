@@ -23,6 +23,7 @@ from storefront.core.permissions import (can_manage_cooperative, require_coopera
                                          require_program_staff)
 from storefront.core.text import fold, vn_slugify
 from storefront.warehouse.models import Allocation, Stock, Warehouse
+from storefront.warehouse.services import stock_quantity_set
 
 from .catalog_cache import bump_catalog_version
 from .error_codes import CollectionErrorCode, ProductErrorCode
@@ -485,7 +486,7 @@ def _stocks_write(variant: ProductVariant, stocks) -> list[Stock]:
         Stock.objects.get_or_create(warehouse=warehouse, product_variant=variant)
     locked = {
         s.warehouse_id: s
-        for s in Stock.objects.select_for_update()
+        for s in Stock.objects.select_for_update(of=("self",)).select_related("warehouse")
         .filter(product_variant=variant, warehouse_id__in=list(wanted))
         .order_by("pk")
     }
@@ -498,8 +499,7 @@ def _stocks_write(variant: ProductVariant, stocks) -> list[Stock]:
                 % {"name": warehouse.name, "n": stock.quantity_allocated},
                 ProductErrorCode.INVALID,
             )
-        stock.quantity = quantity
-        stock.save(update_fields=["quantity"])
+        stock_quantity_set(stock=stock, quantity=quantity)  # keeps the stock's lots in step
     return list(locked.values())
 
 

@@ -1,6 +1,9 @@
 """How many units of a variant can still be sold.
 
-A plain variant's availability is the sum over its stocks of `quantity - quantity_allocated`.
+A plain variant's availability is the sum over its stocks of `quantity - quantity_allocated`
+(a stock row is the running total of its harvest lots), except for a row whose earliest lot is
+past its last day of sale and not expired yet (the expiry task runs periodically): its lots that
+can still be sold are summed instead, so an expired lot is never offered even before the task runs.
 A combo holds no stock of its own: its availability is the minimum over its components of
 floor(component available ÷ units per combo). Variants that don't track inventory are capped at
 `UNTRACKED_AVAILABLE` so callers can compare quantities without a special case.
@@ -9,11 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Greatest
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from storefront.product.models import ComboComponent, ProductType, ProductVariant
-from storefront.warehouse.models import Stock
+from storefront.warehouse.lots import sales_date
+from storefront.warehouse.models import Stock, StockLot
 
 UNTRACKED_AVAILABLE = 1_000_000
 
@@ -28,11 +32,29 @@ def combo_components_of(*, variant_ids) -> dict[int, list[tuple[int, int]]]:
     return dict(components)
 
 
+def stock_available_expression(*, stock_ref: str = "", today=None):
+    """Units of a Stock row that can be sold today, as an expression over the row (`stock_ref`: the
+    path to it from the queried model, e.g. "stocks__" … or "" on Stock itself)."""
+    today = today or sales_date()
+    sellable_lots = (
+        StockLot.objects.filter(stock_id=OuterRef(f"{stock_ref}pk"), expired_at__isnull=True)
+        .filter(Q(sellable_until__isnull=True) | Q(sellable_until__gte=today))
+        .order_by().values("stock_id")
+        .annotate(free=Sum(Greatest(F("quantity") - F("quantity_allocated"), Value(0)))).values("free")
+    )
+    return Case(
+        When(**{f"{stock_ref}sellable_until__lt": today},
+             then=Coalesce(Subquery(sellable_lots, output_field=IntegerField()), Value(0))),
+        default=Greatest(F(f"{stock_ref}quantity") - F(f"{stock_ref}quantity_allocated"), Value(0)),
+        output_field=IntegerField(),
+    )
+
+
 def _stock_available(variant_ids) -> dict[int, int]:
     rows = (
         Stock.objects.filter(product_variant_id__in=variant_ids)
         .values("product_variant_id")
-        .annotate(available=Sum(Greatest(F("quantity") - F("quantity_allocated"), Value(0))))
+        .annotate(available=Sum(stock_available_expression()))
     )
     return {row["product_variant_id"]: int(row["available"] or 0) for row in rows}
 
@@ -86,7 +108,7 @@ def products_quantity_available(*, product_ids) -> dict[int, int]:
     available_stock = (
         Stock.objects.filter(product_variant_id=OuterRef("pk"))
         .values("product_variant_id")
-        .annotate(available=Sum(Greatest(F("quantity") - F("quantity_allocated"), Value(0))))
+        .annotate(available=Sum(stock_available_expression()))
         .values("available")
     )
     rows = (
