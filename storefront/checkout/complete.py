@@ -1,13 +1,11 @@
 """Turning a checkout into an order, once.
 
 The checkout row is locked first (a double submit waits here), everything is re-validated, the
-order, its lines and one fulfilment per cooperative are written, stock is allocated under row
-locks, the payment is started, and the checkout is deleted; all in one transaction. A second
+order service writes the order (its lines, one fulfilment per cooperative, its event), the payment
+is started, the checkout is deleted and stock is allocated under row locks; all in one transaction. A second
 call, concurrent or later, finds the order by `Order.checkout_token` and returns it.
 """
 from __future__ import annotations
-
-from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,9 +17,10 @@ from storefront.account.models import ConsentRecord
 from storefront.account.services import consent_record
 from storefront.checkout.error_codes import CheckoutErrorCode
 from storefront.checkout.models import Checkout, CheckoutLine
+from storefront.checkout.services import checkout_delete
 from storefront.checkout.validation import LineErrors, load_variant_contexts, validate_lines
-from storefront.order import notifications
-from storefront.order.models import Fulfillment, Order, OrderEvent, OrderLine
+from storefront.order.models import Order
+from storefront.order.services import OrderLineDraft, order_place
 from storefront.payment.gateways import gateway_for
 from storefront.product.models import ComboComponent, ProductChannelListing
 from storefront.shipping.selectors import shipping_methods_for
@@ -141,69 +140,24 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
             _("Phương thức giao hàng không còn áp dụng cho đơn này."),
             code=CheckoutErrorCode.INVALID_SHIPPING_METHOD.value)})
 
-    now = timezone.now()
-    order = Order.objects.create(
-        status=gateway.initial_order_status,
-        user=user,
-        user_email=email,
-        channel=checkout.channel,
-        language_code=checkout.language_code,
-        checkout_token=checkout.pk,
-        billing_address_id=checkout.billing_address_id,
-        shipping_address=shipping_address,
-        shipping_method=shipping.method,
-        shipping_method_name=shipping.method.name,
-        shipping_price_amount=shipping.price,
-        subtotal_amount=subtotal,
-        total_amount=subtotal + shipping.price,
-        currency=checkout.channel.currency_code,
-        payment_gateway=gateway.id,
-        payment_due_at=gateway.payment_due_at(placed_at=now),
-        customer_note=checkout.customer_note,
-        estimated_delivery_min_days=shipping.minimum_delivery_days,
-        estimated_delivery_max_days=shipping.maximum_delivery_days,
-        created_at=now,
-    )
-
-    by_cooperative = defaultdict(list)
-    for line in lines:
-        by_cooperative[line.variant.product.cooperative].append(line)
-    groups = sorted(by_cooperative.items(), key=lambda item: item[0].pk)
-    fulfillments = Fulfillment.objects.bulk_create(
-        Fulfillment(order=order, cooperative=cooperative, fulfillment_order=position, created_at=now,
-                    subtotal_amount=sum(prices[line.pk] * line.quantity for line in coop_lines))
-        for position, (cooperative, coop_lines) in enumerate(groups, 1)
-    )
-    order_lines = []
-    for fulfillment, (cooperative, coop_lines) in zip(fulfillments, groups):
-        for line in coop_lines:
-            variant = line.variant
-            order_lines.append(OrderLine(
-                order=order, variant=variant, cooperative=cooperative, fulfillment=fulfillment,
-                product_name=variant.product.name, variant_name=variant.name, product_sku=variant.sku,
-                cooperative_name=cooperative.name, is_combo=variant.product.product_type.kind == "combo",
-                quantity=line.quantity, unit_price_amount=prices[line.pk],
-                total_price_amount=prices[line.pk] * line.quantity,
-                weight_g=(variant.weight_g or variant.product.weight_g or 0),
-            ))
-    OrderLine.objects.bulk_create(order_lines)
+    placed = order_place(
+        channel=checkout.channel, customer=user, email=email,
+        lines=[OrderLineDraft(variant=line.variant, quantity=line.quantity, unit_price=prices[line.pk])
+               for line in lines],
+        shipping_address=shipping_address, billing_address_id=checkout.billing_address_id, shipping=shipping,
+        gateway=gateway, checkout_token=checkout.pk, language_code=checkout.language_code,
+        customer_note=checkout.customer_note, placed_at=timezone.now())
+    order = placed.order
     combo_ids = {line.variant_id for line in lines if line.has_components}
     combo_components = combo_components_of(variant_ids=combo_ids) if combo_ids else {}
-
     gateway.start(order=order)
-    OrderEvent.objects.create(order=order, date=now, type=OrderEvent.Type.PLACED, user=user,
-                              parameters={"gateway": gateway.id, "total": order.total_amount})
     if checkout.privacy_consent_at is not None:
         _record_checkout_consent(checkout, user, email)
-    # Two plain DELETEs, no collector: it costs more than the statements and, once any post_delete
-    # receiver is connected for all models, reads the lines back to signal each. Nothing listens
-    # for a checkout's deletion and only its lines refer to it (a test keeps that true).
-    CheckoutLine.objects.filter(checkout_id=checkout.pk)._raw_delete(CheckoutLine.objects.db)
-    Checkout.objects.filter(pk=checkout.pk)._raw_delete(Checkout.objects.db)
+    checkout_delete(checkout=checkout)
 
     # Last, so the stock rows stay locked only until the commit that follows.
     try:
-        allocate_stock(order_lines=order_lines, combo_components=combo_components,
+        allocate_stock(order_lines=placed.lines, combo_components=combo_components,
                        province=shipping_address.province)
     except InsufficientStock as exc:
         labels = ", ".join(contexts[item.variant_id].label for item in exc.items)
@@ -211,7 +165,6 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
             _("Không đủ hàng: %(items)s.") % {"items": labels},
             code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
             params={"variants": [item.variant_id for item in exc.items]})})
-    notifications.order_placed(order, fulfillment_ids=[fulfillment.pk for fulfillment in fulfillments])
     return order
 
 

@@ -1,12 +1,15 @@
-"""What happens to an order after placement: cooperatives pack, ship and deliver their part
+"""An order's life: it is placed (from a checkout), cooperatives pack, ship and deliver their part
 (a fulfilment each), orders are cancelled or expire unpaid.
 
-Each action locks the rows it changes (order, then fulfilment; stock is locked by the warehouse
-module in pk order), checks state after the lock, records an OrderEvent and re-derives the
-order's status from its fulfilments.
+Each action after placement locks the rows it changes (order, then fulfilment; stock is locked by
+the warehouse module in pk order), checks state after the lock, records an OrderEvent and
+re-derives the order's status from its fulfilments.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +36,85 @@ def _error(field: str, message: str, code: OrderErrorCode) -> ValidationError:
 
 def _user(actor):
     return actor if actor is not None and actor.is_authenticated else None
+
+
+@dataclass(frozen=True)
+class OrderLineDraft:
+    """A line to place: the variant (with its product, product type and cooperative loaded) at the
+    unit price the checkout settled."""
+    variant: object
+    quantity: int
+    unit_price: int
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    lines: list[OrderLine]
+    fulfillments: list[Fulfillment]
+
+
+def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft], shipping_address,
+                billing_address_id, shipping, gateway, checkout_token, language_code: str, customer_note: str,
+                placed_at: datetime) -> PlacedOrder:
+    """Write an order the caller has validated (a checkout being completed, under its lock): the
+    order with a snapshot of each line, one fulfilment per cooperative numbered in cooperative
+    order, the PLACED event, and the notices queued for after the commit.
+
+    `shipping` is the chosen method's quote, `gateway` the payment gateway (it sets the first status
+    and the payment's due time). Stock is not touched: the caller allocates it last, so its rows stay
+    locked only until the commit. Four INSERTs; no savepoint when the caller's transaction is open.
+    """
+    with transaction.atomic(savepoint=False):
+        subtotal = sum(line.unit_price * line.quantity for line in lines)
+        order = Order.objects.create(
+            status=gateway.initial_order_status,
+            user=customer,
+            user_email=email,
+            channel=channel,
+            language_code=language_code,
+            checkout_token=checkout_token,
+            billing_address_id=billing_address_id,
+            shipping_address=shipping_address,
+            shipping_method=shipping.method,
+            shipping_method_name=shipping.method.name,
+            shipping_price_amount=shipping.price,
+            subtotal_amount=subtotal,
+            total_amount=subtotal + shipping.price,
+            currency=channel.currency_code,
+            payment_gateway=gateway.id,
+            payment_due_at=gateway.payment_due_at(placed_at=placed_at),
+            customer_note=customer_note,
+            estimated_delivery_min_days=shipping.minimum_delivery_days,
+            estimated_delivery_max_days=shipping.maximum_delivery_days,
+            created_at=placed_at,
+        )
+        by_cooperative = defaultdict(list)
+        for line in lines:
+            by_cooperative[line.variant.product.cooperative].append(line)
+        groups = sorted(by_cooperative.items(), key=lambda item: item[0].pk)
+        fulfillments = Fulfillment.objects.bulk_create(
+            Fulfillment(order=order, cooperative=cooperative, fulfillment_order=position, created_at=placed_at,
+                        subtotal_amount=sum(line.unit_price * line.quantity for line in coop_lines))
+            for position, (cooperative, coop_lines) in enumerate(groups, 1)
+        )
+        order_lines = []
+        for fulfillment, (cooperative, coop_lines) in zip(fulfillments, groups):
+            for line in coop_lines:
+                variant = line.variant
+                order_lines.append(OrderLine(
+                    order=order, variant=variant, cooperative=cooperative, fulfillment=fulfillment,
+                    product_name=variant.product.name, variant_name=variant.name, product_sku=variant.sku,
+                    cooperative_name=cooperative.name, is_combo=variant.product.product_type.kind == "combo",
+                    quantity=line.quantity, unit_price_amount=line.unit_price,
+                    total_price_amount=line.unit_price * line.quantity,
+                    weight_g=(variant.weight_g or variant.product.weight_g or 0),
+                ))
+        OrderLine.objects.bulk_create(order_lines)
+        OrderEvent.objects.create(order=order, date=placed_at, type=OrderEvent.Type.PLACED, user=customer,
+                                  parameters={"gateway": gateway.id, "total": order.total_amount})
+        notifications.order_placed(order, fulfillment_ids=[fulfillment.pk for fulfillment in fulfillments])
+    return PlacedOrder(order=order, lines=order_lines, fulfillments=fulfillments)
 
 
 def order_event_add(*, order: Order, type: str, actor=None, **parameters) -> OrderEvent:
@@ -117,6 +199,36 @@ def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str) -
         order_status_refresh(order=order)
         notifications.fulfillment_shipped(locked)
     return _sync(fulfillment, locked)
+
+
+def order_fulfill(*, order: Order, lines: Mapping[str, int], tracking_number: str, actor) -> list[Fulfillment]:
+    """Pack and ship the parts of `order` that `lines` ({order line id: quantity}) name, with one
+    tracking number. A cooperative ships its part whole: every line of each part named must be
+    given at its full quantity. The parts succeed or fail together. Returns the shipped fulfilments.
+    """
+    if not lines:
+        raise _error("lines", _("Vui lòng chọn ít nhất một dòng hàng."), OrderErrorCode.REQUIRED)
+    order_lines = {str(line.pk): line for line in order.lines.all()}
+    requested = {str(line_id): quantity for line_id, quantity in lines.items()}
+    if any(line_id not in order_lines for line_id in requested):
+        raise _error("order_line_id", _("Không tìm thấy dòng hàng trong đơn này."), OrderErrorCode.NOT_FOUND)
+    cooperative_ids = sorted({order_lines[line_id].cooperative_id for line_id in requested})
+    for cooperative_id in cooperative_ids:
+        require_cooperative_access(actor, cooperative_id)
+    fulfillments = list(Fulfillment.objects.filter(order=order, cooperative_id__in=cooperative_ids).order_by("pk"))
+    for fulfillment in fulfillments:
+        if any(requested.get(line_id) != line.quantity
+               for line_id, line in order_lines.items() if line.fulfillment_id == fulfillment.pk):
+            raise _error("lines", _("Mỗi hợp tác xã gửi một lần tất cả các dòng hàng của mình, đủ số lượng."),
+                         OrderErrorCode.FULFILL_ORDER_LINE)
+    if not " ".join(str(tracking_number or "").split()):
+        raise _error("tracking_number", _("Vui lòng nhập mã vận đơn."), OrderErrorCode.REQUIRED)
+    with transaction.atomic():
+        for fulfillment in fulfillments:
+            if fulfillment.status == Fulfillment.Status.UNFULFILLED:
+                fulfillment_pack(fulfillment=fulfillment, actor=actor)
+            fulfillment_ship(fulfillment=fulfillment, actor=actor, tracking_number=tracking_number)
+    return fulfillments
 
 
 def fulfillment_deliver(*, fulfillment: Fulfillment, actor) -> Fulfillment:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from storefront.checkout.selectors import checkout_shipping_methods
-from storefront.checkout.services import (checkout_complete, checkout_create, checkout_delivery_method_update,
+from storefront.checkout.complete import checkout_complete
+from storefront.checkout.services import (checkout_create, checkout_delivery_method_update,
                                           checkout_payment_gateway_set, checkout_privacy_consent)
 from storefront.payment.gateways import COD
 

@@ -33,7 +33,7 @@ def _buyer(token, barrier, results) -> None:
     from django.core.exceptions import ValidationError
 
     from storefront.checkout.models import Checkout
-    from storefront.checkout.services import checkout_complete
+    from storefront.checkout.complete import checkout_complete
 
     for conn in connections.all(initialized_only=True):
         conn.connection = None

@@ -129,7 +129,8 @@ def test_photo_reorder(client, coop_staff, coop, product):
 def placed_order(customer, variant, combo, other_coop, shipping_method, channel):
     """One order with parts from two cooperatives: rice and a combo from one, vegetables from the other."""
     from tests.factories import make_product
-    from storefront.checkout.services import (checkout_complete, checkout_create, checkout_delivery_method_update,
+    from storefront.checkout.complete import checkout_complete
+    from storefront.checkout.services import (checkout_create, checkout_delivery_method_update,
                                               checkout_privacy_consent)
 
     vegetables = make_product(other_coop, channel, name="Rau muống", price=15_000, stock=10)
@@ -153,6 +154,21 @@ def test_cooperative_sees_and_ships_its_part(client, coop_staff, coop, placed_or
                 {"tracking_number": "GHN123456"})
     part.refresh_from_db()
     assert part.status == Fulfillment.Status.SHIPPED and part.tracking_number == "GHN123456"
+
+
+def test_shipping_a_waiting_part_packs_and_ships_it_whole(client, coop_staff, coop, placed_order):
+    from storefront.order.models import OrderEvent
+
+    client.force_login(coop_staff)
+    part = placed_order.fulfillments.get(cooperative=coop)
+    client.post(reverse("dashboard:fulfillment_action", args=[coop.pk, part.pk, "ship"]), {"tracking_number": "VTP1"})
+    part.refresh_from_db()
+    assert (part.status, part.tracking_number) == (Fulfillment.Status.SHIPPED, "VTP1")
+    assert all(line.quantity_fulfilled == line.quantity for line in part.lines.all()) and part.lines.count() == 2
+    assert list(placed_order.events.filter(type__in=[OrderEvent.Type.PACKED, OrderEvent.Type.SHIPPED])
+                .order_by("pk").values_list("type", flat=True)) == [OrderEvent.Type.PACKED, OrderEvent.Type.SHIPPED]
+    other = placed_order.fulfillments.exclude(pk=part.pk).get()
+    assert other.status == Fulfillment.Status.UNFULFILLED
 
 
 def test_shipping_without_tracking_number_is_refused(client, coop_staff, coop, placed_order):

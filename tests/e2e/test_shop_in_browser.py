@@ -178,7 +178,8 @@ def test_cooperative_adds_a_product_with_photo_and_others_cannot_open_it(new_pag
 
 def test_cooperative_ships_its_part_and_the_order_status_changes(new_page, shop, coop, other_coop, coop_staff,
                                                                   customer, channel, shipping_method, screenshot):
-    from storefront.checkout.services import (checkout_complete, checkout_create, checkout_delivery_method_update,
+    from storefront.checkout.complete import checkout_complete
+    from storefront.checkout.services import (checkout_create, checkout_delivery_method_update,
                                               checkout_privacy_consent)
 
     vegetables = make_product(other_coop, channel, name="Rau muống", price=15_000, stock=10)

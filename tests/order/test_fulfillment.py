@@ -6,7 +6,7 @@ from storefront.order.models import Fulfillment, OrderEvent, OrderStatus
 from storefront.order.selectors import (fulfillment_for_actor, fulfillments_for_cooperative, order_for_actor,
                                         orders_for_customer, orders_for_staff)
 from storefront.order.services import (fulfillment_cancel, fulfillment_deliver, fulfillment_pack, fulfillment_ship,
-                                       order_cancel)
+                                       order_cancel, order_fulfill)
 from storefront.payment.gateways import VIETQR
 from storefront.settlement.selectors import ledger_balance
 from storefront.warehouse.models import Allocation, Stock
@@ -47,6 +47,75 @@ def test_pack_ship_deliver_flow(two_coop_order, coop_staff, other_coop_staff, va
     types = list(order.events.values_list("type", flat=True))
     assert types.count(OrderEvent.Type.SHIPPED) == 2 and OrderEvent.Type.PACKED in types
     assert OrderEvent.Type.DELIVERED in types
+
+
+def _whole(fulfillment) -> dict[str, int]:
+    return {str(line.pk): line.quantity for line in fulfillment.lines.all()}
+
+
+def test_order_fulfill_ships_a_cooperatives_whole_part(two_coop_order, coop_staff, variant,
+                                                        django_capture_on_commit_callbacks):
+    order, mine, theirs, _ = two_coop_order
+    with django_capture_on_commit_callbacks(execute=True):
+        shipped = order_fulfill(order=order, lines=_whole(mine), tracking_number=" GHN 77 ", actor=coop_staff)
+    assert [(f.pk, f.status, f.tracking_number) for f in shipped] == [(mine.pk, Fulfillment.Status.SHIPPED, "GHN 77")]
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, mine.packed_at is not None) == (Fulfillment.Status.SHIPPED, True)
+    assert theirs.status == Fulfillment.Status.UNFULFILLED
+    assert mine.lines.get().quantity_fulfilled == 2
+    assert Stock.objects.get(product_variant=variant).quantity == 8
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PARTIALLY_FULFILLED
+    assert list(order.events.filter(type__in=[OrderEvent.Type.PACKED, OrderEvent.Type.SHIPPED])
+                .order_by("pk").values_list("type", flat=True)) == [OrderEvent.Type.PACKED, OrderEvent.Type.SHIPPED]
+    assert "GHN 77" in mail.outbox[-1].body
+
+
+def _unchanged(*fulfillments):
+    for fulfillment in fulfillments:
+        assert Fulfillment.objects.get(pk=fulfillment.pk).status == Fulfillment.Status.UNFULFILLED
+    assert not OrderEvent.objects.filter(type__in=[OrderEvent.Type.PACKED, OrderEvent.Type.SHIPPED]).exists()
+
+
+def test_order_fulfill_refuses_a_part_of_a_part(channel, coop, variant, customer, coop_staff, shipping_method):
+    second = make_product(coop, channel, name="Xoài cát", price=50_000, stock=5).variants.get()
+    order = place_order(channel, [(variant, 2), (second, 1)], actor=customer)
+    part = order.fulfillments.get()
+    one_line = dict(list(_whole(part).items())[:1])
+    short = {line_id: quantity - 1 for line_id, quantity in _whole(part).items()}
+    for lines in (one_line, short):
+        with pytest.raises(ValidationError) as exc:
+            order_fulfill(order=order, lines=lines, tracking_number="GHN1", actor=coop_staff)
+        assert codes(exc.value) == {"lines": ["fulfill_order_line"]}
+    _unchanged(part)
+
+
+def test_order_fulfill_checks_its_input_and_who_asks(two_coop_order, coop_staff, other_coop_staff):
+    order, mine, theirs, _ = two_coop_order
+    with pytest.raises(PermissionDenied):
+        order_fulfill(order=order, lines=_whole(mine), tracking_number="GHN1", actor=other_coop_staff)
+    with pytest.raises(PermissionDenied):  # one of the parts is another cooperative's
+        order_fulfill(order=order, lines=_whole(mine) | _whole(theirs), tracking_number="GHN1", actor=coop_staff)
+    cases = [({}, "GHN1", {"lines": ["required"]}),
+             (_whole(mine) | {"00000000-0000-0000-0000-000000000000": 1}, "GHN1", {"order_line_id": ["not_found"]}),
+             (_whole(mine), "  ", {"tracking_number": ["required"]})]
+    for lines, tracking, expected in cases:
+        with pytest.raises(ValidationError) as exc:
+            order_fulfill(order=order, lines=lines, tracking_number=tracking, actor=coop_staff)
+        assert codes(exc.value) == expected
+    _unchanged(mine, theirs)
+
+
+def test_order_fulfill_ships_several_parts_together_or_none(two_coop_order, program_staff, other_coop_staff):
+    order, mine, theirs, _ = two_coop_order
+    fulfillment_cancel(fulfillment=theirs, actor=other_coop_staff, reason="Mưa lớn")
+    with pytest.raises(ValidationError) as exc:
+        order_fulfill(order=order, lines=_whole(mine) | _whole(theirs), tracking_number="GHN1", actor=program_staff)
+    assert codes(exc.value) == {"status": ["invalid"]}
+    _unchanged(mine)  # packed, then rolled back with the part that could not ship
+    theirs = Fulfillment.objects.get(pk=theirs.pk)
+    assert theirs.status == Fulfillment.Status.CANCELED
 
 
 def test_invalid_transitions(two_coop_order, coop_staff):

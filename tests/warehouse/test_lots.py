@@ -269,7 +269,8 @@ def test_correcting_a_lots_best_before_moves_its_last_day(variant, coop_staff):
 
 def test_checkout_refuses_a_cart_that_only_an_expired_lot_could_fill(channel, variant, coop_staff,
                                                                      shipping_method):
-    from storefront.checkout.services import checkout_complete, checkout_lines_add
+    from storefront.checkout.complete import checkout_complete
+    from storefront.checkout.services import checkout_lines_add
 
     Stock.objects.filter(product_variant=variant).update(quantity=0)
     oneday = lot(coop_staff, variant, 3, 1, code="ONEDAY")

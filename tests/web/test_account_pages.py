@@ -99,7 +99,8 @@ def test_account_pages_need_sign_in(client):
 
 
 def _place_order(customer, variant, shipping_method, channel):
-    from storefront.checkout.services import (checkout_complete, checkout_create, checkout_delivery_method_update,
+    from storefront.checkout.complete import checkout_complete
+    from storefront.checkout.services import (checkout_create, checkout_delivery_method_update,
                                               checkout_privacy_consent)
 
     address = {"first_name": "An", "last_name": "Nguyễn", "street_address_1": "1 Hòa Bình", "city": "Phường Ninh Kiều",

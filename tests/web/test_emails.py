@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(customer, variant, combo, other_coop, shipping_method, channel):
-    from storefront.checkout.services import (checkout_complete, checkout_create, checkout_delivery_method_update,
+    from storefront.checkout.complete import checkout_complete
+    from storefront.checkout.services import (checkout_create, checkout_delivery_method_update,
                                               checkout_privacy_consent)
     from tests.factories import make_product
 

@@ -19,7 +19,7 @@ from storefront.cooperative.services import cooperative_register, cooperative_up
 from storefront.core.permissions import is_program_staff
 from storefront.order.models import Fulfillment
 from storefront.order.selectors import fulfillments_for_cooperative
-from storefront.order.services import fulfillment_cancel, fulfillment_pack, fulfillment_ship
+from storefront.order.services import fulfillment_cancel, fulfillment_pack, order_fulfill
 from storefront.product.models import Product, ProductMedia, ProductVariant
 from storefront.product.selectors import products_for_cooperative, thumbnail_url
 from storefront.product.services import (product_channel_listing_update, product_create, product_media_create,
@@ -311,8 +311,9 @@ def fulfillment_action(request, cooperative, fulfillment_id, action):
             form = ShipForm(request.POST)
             if not form.is_valid():
                 raise ValidationError({"tracking_number": _("Cần nhập mã vận đơn.")})
-            fulfillment_ship(fulfillment=fulfillment, actor=request.user,
-                             tracking_number=form.cleaned_data["tracking_number"])
+            whole_part = {str(line.pk): line.quantity for line in fulfillment.lines.all()}
+            order_fulfill(order=fulfillment.order, lines=whole_part,
+                          tracking_number=form.cleaned_data["tracking_number"], actor=request.user)
         elif action == "cancel":
             form = ReasonForm(request.POST)
             if not form.is_valid():

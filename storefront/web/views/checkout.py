@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from storefront.account.models import ConsentRecord
 from storefront.account.services import consent_record
+from storefront.checkout.complete import checkout_complete
 from storefront.checkout.selectors import checkout_problems, checkout_shipping_methods, checkout_totals
-from storefront.checkout.services import (checkout_billing_address_update, checkout_complete,
-                                          checkout_customer_note_update, checkout_delivery_method_update,
-                                          checkout_email_update, checkout_payment_gateway_set,
-                                          checkout_privacy_consent, checkout_shipping_address_update)
+from storefront.checkout.services import (checkout_billing_address_update, checkout_customer_note_update,
+                                          checkout_delivery_method_update, checkout_email_update,
+                                          checkout_payment_gateway_set, checkout_privacy_consent,
+                                          checkout_shipping_address_update)
 from storefront.core.models import Commune
 from storefront.core.money import format_vnd
 from storefront.order.selectors import order_for_actor

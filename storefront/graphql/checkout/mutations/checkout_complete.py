@@ -4,7 +4,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 
-from storefront.checkout import services as checkout_services
+from storefront.checkout import complete as placement
 from storefront.checkout.models import Checkout
 from storefront.payment.gateways import COD
 
@@ -22,8 +22,8 @@ def checkout_complete(root, info, id=None, token=None, checkout_id=None, payment
         return _already_completed(info, not_found, id=id, token=token, checkout_id=checkout_id)
     # As Saleor does for a channel that allows unpaid orders: no payment chosen -> pay on delivery.
     default_gateway = COD if not checkout.payment_gateway and checkout.channel.allow_unpaid_orders else None
-    order = checkout_services.checkout_complete(checkout=checkout, actor=actor(info), payment_gateway=default_gateway,
-                                                 require_privacy_consent=False)
+    order = placement.checkout_complete(checkout=checkout, actor=actor(info), payment_gateway=default_gateway,
+                                        require_privacy_consent=False)
     set_current_channel(info, checkout.channel)
     return {"order": order, "confirmationNeeded": False, "confirmationData": None}
 
@@ -36,8 +36,8 @@ def _already_completed(info, not_found: ValidationError, **args):
     except ValueError:
         raise not_found from None
     try:
-        order = checkout_services.checkout_complete(checkout=Checkout(token=token), actor=actor(info),
-                                                     require_privacy_consent=False)
+        order = placement.checkout_complete(checkout=Checkout(token=token), actor=actor(info),
+                                            require_privacy_consent=False)
     except ValidationError:
         raise not_found from None
     set_current_channel(info, order.channel)
