@@ -14,6 +14,7 @@ urlpatterns = [
     path("htx/<int:coop_id>/san-pham/<int:product_id>/dang-ban/", coop.product_publish, name="product_publish"),
     path("htx/<int:coop_id>/san-pham/<int:product_id>/loai/", coop.variant_add, name="variant_add"),
     path("htx/<int:coop_id>/loai/<int:variant_id>/", coop.variant_save, name="variant_save"),
+    path("htx/<int:coop_id>/loai/<int:variant_id>/lo-hang/", coop.variant_lots, name="variant_lots"),
     path("htx/<int:coop_id>/san-pham/<int:product_id>/anh/", coop.media_upload, name="media_upload"),
     path("htx/<int:coop_id>/san-pham/<int:product_id>/anh/sap-xep/", coop.media_move, name="media_move"),
     path("htx/<int:coop_id>/san-pham/<int:product_id>/anh/<int:media_id>/xoa/", coop.media_delete,

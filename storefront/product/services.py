@@ -212,6 +212,10 @@ def _clean_product_data(data: Mapping, *, product: Product | None) -> dict:
                                                 maximum=36_500, allow_none=True)
     if "perishable" in data:
         cleaned["perishable"] = bool(data["perishable"])
+    if "show_lot_dates" in data:
+        cleaned["show_lot_dates"] = bool(data["show_lot_dates"])
+    if "markdown_percent" in data or "markdown_days" in data:
+        cleaned.update(_clean_markdown(data, product))
     if "net_quantity" in data:
         raw = data["net_quantity"]
         if raw in (None, ""):
@@ -225,6 +229,18 @@ def _clean_product_data(data: Mapping, *, product: Product | None) -> dict:
                 raise _error("net_quantity", _("Giá trị không hợp lệ."), ProductErrorCode.INVALID)
             cleaned["net_quantity"] = quantity.quantize(Decimal("0.001"))
     return cleaned
+
+
+def _clean_markdown(data: Mapping, product: Product | None) -> dict:
+    """The near-expiry markdown rule: a percent off in a lot's last days of sale, both or neither."""
+    percent = data.get("markdown_percent", product.markdown_percent if product else None)
+    days = data.get("markdown_days", product.markdown_days if product else None)
+    percent = _clean_int(percent, field="markdown_percent", minimum=1, maximum=90, allow_none=True)
+    days = _clean_int(days, field="markdown_days", minimum=1, maximum=60, allow_none=True)
+    if (percent is None) != (days is None):
+        raise _error("markdown_days" if days is None else "markdown_percent",
+                     _("Cần nhập cả phần trăm giảm giá và số ngày cuối trước hạn."), ProductErrorCode.REQUIRED)
+    return {"markdown_percent": percent, "markdown_days": days}
 
 
 def _product_search_text(product: Product) -> str:

@@ -142,3 +142,41 @@ def variant_quantity_available(*, variant) -> int:
 
 def stocks_for_variant(*, variant):
     return Stock.objects.filter(product_variant=variant).select_related("warehouse").order_by("pk")
+
+
+def stock_lots_for_variant(*, actor, variant):
+    """Every lot of `variant` for its cooperative's staff: on sale first (first to expire first), then
+    the sold-out and expired ones, newest first."""
+    from storefront.core.permissions import require_cooperative_access
+
+    require_cooperative_access(actor, variant.product.cooperative_id)
+    return (StockLot.objects.filter(stock__product_variant=variant).select_related("stock__warehouse")
+            .order_by(F("expired_at").desc(nulls_first=True), F("sellable_until").asc(nulls_last=True), "-pk"))
+
+
+def stock_lot_public(*, public_id):
+    """A lot as its public traceability page shows it (None when unknown): what, from whom, where, when."""
+    return (StockLot.objects.filter(public_id=public_id)
+            .select_related("stock__product_variant__product__origin_province", "cooperative__province",
+                            "cooperative__commune", "stock__warehouse__province", "stock__warehouse__commune")
+            .first())
+
+
+def next_lots(*, variant_ids=None, stock_ids=None, today=None) -> dict[int, StockLot]:
+    """{variant id (or stock id, given `stock_ids`): the lot its next unit would come from}: among
+    the lots with free units still sellable today, the first to expire (FEFO). One query."""
+    today = today or sales_date()
+    lots = (StockLot.objects.filter(expired_at__isnull=True, quantity__gt=F("quantity_allocated"))
+            .filter(Q(sellable_until__isnull=True) | Q(sellable_until__gte=today))
+            .select_related("stock"))
+    if stock_ids is not None:
+        lots, key = lots.filter(stock_id__in=list(stock_ids)), (lambda lot: lot.stock_id)
+    else:
+        lots, key = lots.filter(stock__product_variant_id__in=list(variant_ids)), (
+            lambda lot: lot.stock.product_variant_id)
+    from storefront.warehouse.lots import fefo_key
+
+    first: dict[int, StockLot] = {}
+    for lot in sorted(lots, key=fefo_key):
+        first.setdefault(key(lot), lot)
+    return first

@@ -26,13 +26,16 @@ from storefront.product.services import (product_channel_listing_update, product
                                          product_media_delete, product_media_reorder, product_update,
                                          variant_channel_listing_update, variant_create, variant_stocks_update,
                                          variant_update)
+from storefront.warehouse.lots import sales_date
 from storefront.warehouse.models import Stock
+from storefront.warehouse.selectors import stock_lots_for_variant
+from storefront.warehouse.services import stock_lot_create
 from storefront.web.channel import current_channel
 from storefront.web.errors import add_service_errors, flat_messages
 
 from ..access import cooperative_page, refuse_other_cooperative
 from ..forms import (CooperativeProfileForm, MediaUploadForm, NewProductForm, ProductForm, ReasonForm, ShipForm,
-                     VariantForm)
+                     StockLotForm, VariantForm)
 
 LOW_STOCK_THRESHOLD = 5
 OPEN_STATUSES = (Fulfillment.Status.UNFULFILLED, Fulfillment.Status.PACKED)
@@ -115,6 +118,8 @@ def _product_initial(product) -> dict:
         "weight_g": product.weight_g, "origin_province": product.origin_province_id,
         "standards": product.standards, "ocop_stars": product.ocop_stars, "shelf_life_days": product.shelf_life_days,
         "perishable": product.perishable, "description": product.description, "description_en": product.description_en,
+        "show_lot_dates": product.show_lot_dates, "markdown_percent": product.markdown_percent,
+        "markdown_days": product.markdown_days,
     }
 
 
@@ -374,3 +379,24 @@ def register(request):
                                         "trong lúc chờ bạn có thể chuẩn bị sản phẩm."))
             return redirect("dashboard:overview", coop_id=cooperative.pk)
     return render(request, "dashboard/register.html", {"form": form})
+
+
+@cooperative_page
+@require_http_methods(["GET", "POST"])
+def variant_lots(request, cooperative, variant_id):
+    """A variant's harvest lots, and recording a new one."""
+    variant = _own_variant(cooperative, variant_id)
+    warehouses = cooperative.warehouses.order_by("pk")
+    form = StockLotForm(request.POST or None, warehouses=warehouses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lot = stock_lot_create(actor=request.user, variant=variant, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi lô %(code)s: %(n)s đơn vị.") % {"code": lot.code, "n": lot.quantity})
+            return redirect("dashboard:variant_lots", coop_id=cooperative.pk, variant_id=variant.pk)
+    return render(request, "dashboard/lots.html", {
+        "cooperative": cooperative, "variant": variant, "product": variant.product, "form": form,
+        "lots": list(stock_lots_for_variant(actor=request.user, variant=variant)), "today": sales_date(),
+    })

@@ -10,7 +10,7 @@ from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.models import ProductMedia, ProductType
 from storefront.product.selectors import (VariantPrice, category_by_slug, collection_by_slug, collections_featured,
                                           combo_components, product_by_slug, products_filter, root_categories)
-from storefront.warehouse.selectors import variants_quantity_available
+from storefront.warehouse.selectors import next_lots, variants_quantity_available
 
 from ..channel import current_channel
 from ..listing import card_products, cards_for, first_products, listing_page
@@ -127,7 +127,10 @@ def product_detail(request, slug):
                                  currency=channel.currency_code)
               for v in variants for listing in v.channel_listings.all()}
     available = variants_quantity_available(variant_ids=variant_ids)
+    # The lot each variant's next unit comes from, when the cooperative shows its dates (one query).
+    upcoming = next_lots(variant_ids=variant_ids) if product.show_lot_dates and variant_ids else {}
     for variant in variants:
+        variant.next_lot = upcoming.get(variant.pk)
         price = prices.get(variant.pk)
         variant.price = price.price if price else None
         variant.compare_at = price.compare_at if price and price.is_discounted else None
