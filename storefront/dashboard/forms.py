@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from storefront.cooperative.models import Certification, Cooperative
 from storefront.core.models import Province
@@ -158,7 +159,7 @@ class StockLotForm(forms.Form):
                            help_text=_("Để trống để hệ thống tự tạo."))
     harvest_date = forms.DateField(label=_("Ngày thu hoạch / sản xuất"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    best_before = forms.DateField(label=_("Hạn sử dụng"), required=False,
+    best_before = forms.DateField(label=pgettext_lazy("lot date", "Hạn sử dụng"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
     shelf_life_days = forms.IntegerField(label=_("Hoặc số ngày sử dụng"), required=False,
                                          help_text=_("Tính hạn sử dụng từ ngày thu hoạch."))

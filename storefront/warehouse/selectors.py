@@ -180,3 +180,14 @@ def next_lots(*, variant_ids=None, stock_ids=None, today=None) -> dict[int, Stoc
     for lot in sorted(lots, key=fefo_key):
         first.setdefault(key(lot), lot)
     return first
+
+
+def lots_of_order_lines(*, order_line_ids) -> dict:
+    """{order line id: [OrderLineLot with its lot]}: which lots each line took (held or shipped)."""
+    from storefront.warehouse.models import OrderLineLot
+
+    found = defaultdict(list)
+    for row in (OrderLineLot.objects.filter(order_line_id__in=list(order_line_ids))
+                .select_related("lot").order_by(F("lot__sellable_until").asc(nulls_last=True), "pk")):
+        found[row.order_line_id].append(row)
+    return dict(found)

@@ -12,7 +12,7 @@ from django.db.models import F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from storefront.cooperative.selectors import cooperatives_for_actor
 from storefront.cooperative.services import cooperative_register, cooperative_update_profile
@@ -28,10 +28,11 @@ from storefront.product.services import (product_channel_listing_update, product
                                          variant_update)
 from storefront.warehouse.lots import sales_date
 from storefront.warehouse.models import Stock
-from storefront.warehouse.selectors import stock_lots_for_variant
+from storefront.warehouse.selectors import lots_of_order_lines, stock_lots_for_variant
 from storefront.warehouse.services import stock_lot_create
 from storefront.web.channel import current_channel
 from storefront.web.errors import add_service_errors, flat_messages
+from storefront.web.traceability import lot_public_url, qr_png_data_uri
 
 from ..access import cooperative_page, refuse_other_cooperative
 from ..forms import (CooperativeProfileForm, MediaUploadForm, NewProductForm, ProductForm, ReasonForm, ShipForm,
@@ -399,4 +400,23 @@ def variant_lots(request, cooperative, variant_id):
     return render(request, "dashboard/lots.html", {
         "cooperative": cooperative, "variant": variant, "product": variant.product, "form": form,
         "lots": list(stock_lots_for_variant(actor=request.user, variant=variant)), "today": sales_date(),
+    })
+
+
+@cooperative_page
+@require_GET
+def packing_slip(request, cooperative, fulfillment_id):
+    """The print view packed with a cooperative's part of an order: what goes in the parcel, to whom,
+    and per line the lots it came from, each with the QR code of its public traceability page."""
+    fulfillment = _own_fulfillment(cooperative, fulfillment_id)
+    lines = list(fulfillment.lines.order_by("pk"))
+    lots = lots_of_order_lines(order_line_ids=[line.pk for line in lines])
+    for line in lines:
+        line.lot_rows = lots.get(line.pk, [])
+        for row in line.lot_rows:
+            row.public_url = lot_public_url(row.lot)
+            row.qr = qr_png_data_uri(row.public_url)
+    return render(request, "dashboard/packing_slip.html", {
+        "cooperative": cooperative, "fulfillment": fulfillment, "order": fulfillment.order, "lines": lines,
+        "address": fulfillment.order.shipping_address,
     })

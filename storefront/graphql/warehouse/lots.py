@@ -3,10 +3,8 @@ dates of the lot they would get, on products whose cooperative chose to show the
 from __future__ import annotations
 
 import graphene
-from django.conf import settings
-from django.urls import reverse
 
-from storefront.warehouse import models as m
+from storefront.web.traceability import lot_public_url
 
 from ..core.ids import global_id
 from ..core.saleor import named
@@ -71,5 +69,5 @@ class StockLot(graphene.ObjectType):
 
     @staticmethod
     def resolve_traceability_url(root, info):
-        return settings.SITE_URL + reverse("web:lot", args=[root.public_id])
+        return lot_public_url(root)
 
