@@ -95,3 +95,26 @@ def test_the_product_page_shows_the_next_lots_dates_where_the_cooperative_choose
     page = client.get(url).content.decode()
     assert f"Hạn sử dụng: {best_before}" in page
     assert (TODAY - timedelta(days=1)).strftime("%d/%m/%Y") in page
+
+
+def test_the_product_page_costs_the_same_queries_with_many_lots(client, product, variant, coop_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product.show_lot_dates = True
+    product.save()
+    url = reverse("web:product", args=[product.slug])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)  # the catalog part is cached from here on, as for any shopper
+    before = queries()
+    warehouse = product.cooperative.warehouses.get()
+    for i in range(40):
+        stock_lot_create(actor=coop_staff, variant=variant, warehouse=warehouse, quantity=1,
+                         harvest_date=TODAY, best_before=TODAY + timedelta(days=1 + i))
+    assert queries() == before
+    assert f"Hạn sử dụng: {(TODAY + timedelta(days=1)).strftime('%d/%m/%Y')}" in client.get(url).content.decode()
