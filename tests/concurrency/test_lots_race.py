@@ -85,3 +85,50 @@ def test_stampede_while_a_lot_expires(channel, variant, program_staff, shipping_
     held = Allocation.objects.filter(stock=stock).aggregate(n=Sum("quantity_allocated"))["n"]
     assert (stock.quantity, stock.quantity_allocated) == (lots["q"], lots["a"]) == (4, 4)
     assert held == 4
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_buyers_racing_for_marked_down_units_pay_exactly_for_the_lots_they_get(channel, variant, program_staff,
+                                                                              shipping_method):
+    """3 units 30 % off (their lot's last day is tomorrow), 20 at full price; 8 buyers of 2 race.
+    Whoever's plan the locks contradict is refused; every order placed costs exactly its lots."""
+    from storefront.product.models import ProductVariantChannelListing
+    from storefront.warehouse.markdown import marked_down
+
+    assert connection.vendor == "postgresql"
+    ProductVariantChannelListing.objects.filter(variant=variant).update(price_amount=45_500)
+    product = variant.product
+    product.markdown_percent, product.markdown_days = 30, 2
+    product.save()
+    Stock.objects.filter(product_variant=variant).update(quantity=0)
+    today = sales_date()
+    warehouse = product.cooperative.warehouses.first()
+    soon = stock_lot_create(actor=program_staff, variant=variant, warehouse=warehouse, quantity=3,
+                            harvest_date=today, best_before=today + timedelta(days=1))
+    stock_lot_create(actor=program_staff, variant=variant, warehouse=warehouse, quantity=20,
+                     harvest_date=today, best_before=today + timedelta(days=9))
+    tokens = [ready_checkout(channel, [(variant, 2)], email=f"m{i}@example.com").pk for i in range(8)]
+
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(tokens))
+    results = ctx.Queue()
+    processes = [ctx.Process(target=_buyer, args=(token, barrier, results)) for token in tokens]
+    for process in processes:
+        process.start()
+    outcomes = dict(results.get(timeout=120) for _ in processes)
+    for process in processes:
+        process.join(timeout=30)
+
+    assert not [o for o in outcomes.values() if "crash" in o], outcomes
+    assert all(o == {"codes": ["invalid"]} for o in outcomes.values() if "order" not in o), outcomes
+    placed = [o["order"] for o in outcomes.values() if "order" in o]
+    assert placed
+    marked_total = 0
+    for order in Order.objects.filter(pk__in=placed).prefetch_related("lines__lots__lot"):
+        line = order.lines.get()
+        expected = sum(row.quantity * (marked_down(45_500, 30) if row.lot_id == soon.pk else 45_500)
+                       for row in line.lots.all())
+        assert line.total_price_amount == expected == order.subtotal_amount
+        marked_total += sum(row.quantity for row in line.lots.all() if row.lot_id == soon.pk)
+    soon.refresh_from_db()
+    assert soon.quantity_allocated == marked_total <= 3

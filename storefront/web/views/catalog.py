@@ -10,6 +10,7 @@ from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.models import ProductMedia, ProductType
 from storefront.product.selectors import (VariantPrice, category_by_slug, collection_by_slug, collections_featured,
                                           combo_components, product_by_slug, products_filter, root_categories)
+from storefront.warehouse.markdown import has_rule, line_prices
 from storefront.warehouse.selectors import next_lots, variants_quantity_available
 
 from ..channel import current_channel
@@ -135,6 +136,12 @@ def product_detail(request, slug):
         variant.price = price.price if price else None
         variant.compare_at = price.compare_at if price and price.is_discounted else None
         variant.available = available.get(variant.pk, 0)
+    # A unit from a lot in its last days costs less: shown with the day the lower price lasts until.
+    if has_rule(product):
+        markdown = line_prices(lines=[(v.pk, v, 1, v.price) for v in variants if v.price is not None])
+        for variant in variants:
+            plan = markdown.get(variant.pk)
+            variant.markdown = plan if plan and plan.marked_units else None
     selected = _selected_variant(variants, request.GET.get("variant"))
     media = [m for m in product.media.all() if m.type == ProductMedia.Type.IMAGE and m.image]
     coop = product.cooperative
