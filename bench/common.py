@@ -146,3 +146,45 @@ def _seed_chunk(chunk, *, coops, channel, category, product_type, warehouses, no
         Stock(warehouse_id=warehouses[v.product.cooperative_id], product_variant=v,
               quantity=BENCH_STOCK_PER_VARIANT) for v in variants)
     return len(products)
+
+
+def seed_bench_lots(*, variant_ids, per_variant: int) -> int:
+    """Spread the units each bench variant holds outside lots over `per_variant` dated harvest lots
+    (best before in 3 … 3 + per_variant days), as a cooperative recording every harvest would.
+    Stock rows keep their totals (the units were counted already); a row seeded before is left.
+    Returns the lots created."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.db.models import Sum
+
+    from storefront.warehouse.lots import sales_date
+    from storefront.warehouse.models import Stock, StockLot
+
+    today = sales_date()
+    created = 0
+    with transaction.atomic():
+        stocks = list(Stock.objects.filter(product_variant_id__in=variant_ids).select_related("warehouse")
+                      .order_by("pk"))
+        lotted = dict(StockLot.objects.filter(stock__in=stocks).values("stock_id").annotate(n=Sum("quantity"))
+                      .values_list("stock_id", "n"))
+        for start in range(0, len(stocks), 500):
+            lots = []
+            for stock in stocks[start:start + 500]:
+                free = stock.quantity - (lotted.get(stock.pk) or 0)
+                if free < per_variant or stock.quantity_allocated:
+                    continue
+                share, extra = divmod(free, per_variant)
+                for i in range(per_variant):
+                    units = share + (1 if i < extra else 0)
+                    best_before = today + timedelta(days=3 + i)
+                    lots.append(StockLot(stock=stock, cooperative_id=stock.warehouse.cooperative_id,
+                                         code=f"B{stock.pk}-{i}", harvest_date=today, best_before=best_before,
+                                         sellable_until=best_before, quantity_received=units, quantity=units))
+            StockLot.objects.bulk_create(lots)
+            created += len(lots)
+        # The rows' earliest last day of sale, as the lot services keep it.
+        from storefront.warehouse.lots import stocks_refresh_sellable_until
+
+        stocks_refresh_sellable_until(stock_ids=[s.pk for s in stocks])
+    return created

@@ -183,6 +183,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-unpaid-orders": {"task": "storefront.order.tasks.expire_unpaid_orders_task", "schedule": 300.0},
+    "expire-stock-lots": {"task": "storefront.warehouse.tasks.expire_stock_lots_task", "schedule": 900.0},
     "catalog-sync": {"task": "catalog_sync.tasks.sync_catalog_task", "schedule": 900.0},
     "catalog-sync-pull": {"task": "catalog_sync.tasks.pull_remote_updates_task", "schedule": 300.0},
     "catalog-sync-exchange-rate": {"task": "catalog_sync.tasks.fetch_exchange_rate_task", "schedule": 6 * 3600.0},

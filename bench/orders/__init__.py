@@ -104,7 +104,7 @@ def _check_stock(order_ids) -> list[str]:
     from django.db.models import Sum
 
     from storefront.order.models import Order, OrderLine
-    from storefront.warehouse.models import Allocation, Stock
+    from storefront.warehouse.models import Allocation, OrderLineLot, Stock, StockLot
 
     problems = []
     held = dict(Allocation.objects.values("stock_id").annotate(n=Sum("quantity_allocated")).values_list("stock_id", "n"))
@@ -113,6 +113,19 @@ def _check_stock(order_ids) -> list[str]:
             problems.append(f"stock {stock_id}: counter {allocated} != allocations {held.get(stock_id, 0)}")
         if allocated > quantity:
             problems.append(f"stock {stock_id}: oversold ({allocated} > {quantity})")
+    # Rows with lots are their lots' running total; each lot's holds are its order lines' lot records.
+    lot_sums = {row["stock_id"]: row for row in StockLot.objects.values("stock_id").annotate(
+        q=Sum("quantity"), a=Sum("quantity_allocated"))}
+    for stock_id, quantity, allocated in Stock.objects.filter(pk__in=lot_sums).values_list(
+            "pk", "quantity", "quantity_allocated"):
+        if (quantity, allocated) != (lot_sums[stock_id]["q"], lot_sums[stock_id]["a"]):
+            problems.append(f"stock {stock_id}: {quantity}/{allocated} != its lots' "
+                            f"{lot_sums[stock_id]['q']}/{lot_sums[stock_id]['a']}")
+    lot_held = dict(OrderLineLot.objects.values("lot_id").annotate(n=Sum("quantity_allocated"))
+                    .values_list("lot_id", "n"))
+    for lot_id, allocated in StockLot.objects.filter(quantity_allocated__gt=0).values_list("pk", "quantity_allocated"):
+        if allocated != lot_held.get(lot_id, 0):
+            problems.append(f"lot {lot_id}: held {allocated} != its order lines' {lot_held.get(lot_id, 0)}")
     placed = OrderLine.objects.filter(order_id__in=order_ids).aggregate(n=Sum("quantity"))["n"] or 0
     allocated = Allocation.objects.filter(order_line__order_id__in=order_ids).aggregate(
         n=Sum("quantity_allocated"))["n"] or 0
@@ -135,6 +148,8 @@ def main(argv=None) -> int:
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--mail", choices=["queued", "inline"], default="queued")
     parser.add_argument("--hot-share", type=float, default=0.33, help="share of lines taken from the hot products")
+    parser.add_argument("--lots-per-variant", type=int, default=0,
+                        help="spread each variant's stock over this many dated harvest lots (FEFO over them)")
     args = parser.parse_args(argv)
 
     # As in production the confirmation mail is queued for a worker; the queue here is in memory so a
@@ -161,6 +176,13 @@ def main(argv=None) -> int:
     catalog = seed_bench_catalog(n_products=args.products)
     print(f"seed: {len(catalog.variant_ids)} products ready, {catalog.created_products} created "
           f"in {catalog.seconds:.2f} s", flush=True)
+    if args.lots_per_variant:
+        from bench.common import seed_bench_lots
+
+        lot_started = time.perf_counter()
+        lots = seed_bench_lots(variant_ids=catalog.variant_ids, per_variant=args.lots_per_variant)
+        print(f"seed: {lots} harvest lots created ({args.lots_per_variant} per variant) "
+              f"in {time.perf_counter() - lot_started:.2f} s", flush=True)
     rng = random.Random(0)
     hot = rng.sample(catalog.variant_ids, HOT_PRODUCTS)
     connections.close_all()

@@ -7,6 +7,8 @@ call, concurrent or later, finds the order by `Order.checkout_token` and returns
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
@@ -25,6 +27,7 @@ from storefront.payment.gateways import gateway_for
 from storefront.product.models import ComboComponent, ProductChannelListing
 from storefront.shipping.selectors import shipping_methods_for
 from storefront.warehouse.management import InsufficientStock, allocate_stock
+from storefront.warehouse.markdown import has_rule, line_prices, marked_units_taken
 from storefront.warehouse.selectors import combo_components_of
 
 
@@ -127,7 +130,9 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
     line_errors.raise_if_any()
 
     prices = {line.pk: int(contexts[line.variant_id].price) for line in lines}
-    subtotal = sum(prices[line.pk] * line.quantity for line in lines)
+    # Units from lots in their last days are marked down (one query, only for products with a rule).
+    plan = line_prices(lines=[(line.pk, line.variant, line.quantity, prices[line.pk]) for line in lines])
+    subtotal = sum(plan[line.pk].total for line in lines)
     weight = sum((line.variant.weight_g or line.variant.product.weight_g or 0) * line.quantity for line in lines)
     if checkout.shipping_method_id is None:
         raise ValidationError({"shipping_method": ValidationError(
@@ -142,8 +147,8 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
 
     placed = order_place(
         channel=checkout.channel, customer=user, email=email,
-        lines=[OrderLineDraft(variant=line.variant, quantity=line.quantity, unit_price=prices[line.pk])
-               for line in lines],
+        lines=[OrderLineDraft(variant=line.variant, quantity=line.quantity, unit_price=prices[line.pk],
+                              total_price=plan[line.pk].total) for line in lines],
         shipping_address=shipping_address, billing_address_id=checkout.billing_address_id, shipping=shipping,
         gateway=gateway, checkout_token=checkout.pk, language_code=checkout.language_code,
         customer_note=checkout.customer_note, placed_at=timezone.now())
@@ -157,14 +162,34 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
 
     # Last, so the stock rows stay locked only until the commit that follows.
     try:
-        allocate_stock(order_lines=placed.lines, combo_components=combo_components)
+        allocate_stock(order_lines=placed.lines, combo_components=combo_components,
+                       province=shipping_address.province)
     except InsufficientStock as exc:
         labels = ", ".join(contexts[item.variant_id].label for item in exc.items)
         raise ValidationError({"lines": ValidationError(
             _("Không đủ hàng: %(items)s.") % {"items": labels},
             code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
             params={"variants": [item.variant_id for item in exc.items]})})
+    _check_markdown_plan(placed.lines, lines, plan)
     return order
+
+
+def _check_markdown_plan(order_lines, checkout_lines, plan) -> None:
+    """The marked-down prices assumed the lots in their last days would be taken first; a concurrent
+    order may have taken them. Then nothing is placed and the buyer sees the new price."""
+    if not any(has_rule(line.variant.product) for line in checkout_lines):
+        return
+    taken = marked_units_taken(order_lines=order_lines)
+    planned_by_variant: dict[int, int] = defaultdict(int)
+    for line in checkout_lines:
+        planned_by_variant[line.variant_id] += plan[line.pk].marked_units
+    taken_by_variant: dict[int, int] = defaultdict(int)
+    for line in order_lines:
+        taken_by_variant[line.variant_id] += taken.get(line.pk, 0)
+    if any(taken_by_variant[vid] != units for vid, units in planned_by_variant.items()):
+        raise ValidationError({"lines": ValidationError(
+            _("Giá giảm cận hạn vừa thay đổi vì lô hàng đã được mua; vui lòng xem lại giỏ hàng."),
+            code=CheckoutErrorCode.INVALID.value)})
 
 
 def _load_lines(checkout: Checkout) -> list[CheckoutLine]:

@@ -11,6 +11,7 @@ from storefront.checkout.error_codes import CheckoutErrorCode
 from storefront.checkout.models import Checkout, CheckoutLine
 from storefront.checkout.validation import load_variant_contexts, purchase_problem
 from storefront.shipping.selectors import ShippingMethodQuote, shipping_methods_for
+from storefront.warehouse.markdown import line_prices
 from storefront.warehouse.selectors import variants_quantity_available
 
 
@@ -95,12 +96,15 @@ def _contexts(checkout: Checkout, lines) -> dict:
 
 def _totals_without_shipping(checkout: Checkout, lines, contexts=None) -> CheckoutTotals:
     contexts = _contexts(checkout, lines) if contexts is None else contexts
-    rows = []
+    units = {}
     for line in lines:
         context = contexts.get(line.variant_id)
-        unit = int(context.price) if context and context.price is not None else 0
-        rows.append(CheckoutLineTotal(line=line, quantity=line.quantity, unit_price=unit,
-                                      total_price=unit * line.quantity, weight_g=_line_weight(line.variant) * line.quantity))
+        units[line.pk] = int(context.price) if context and context.price is not None else 0
+    # Units from lots in their last days are marked down (a query only for products with a rule).
+    plan = line_prices(lines=[(line.pk, line.variant, line.quantity, units[line.pk]) for line in lines])
+    rows = [CheckoutLineTotal(line=line, quantity=line.quantity, unit_price=units[line.pk],
+                              total_price=plan[line.pk].total, weight_g=_line_weight(line.variant) * line.quantity)
+            for line in lines]
     subtotal = sum(r.total_price for r in rows)
     weight = sum(r.weight_g for r in rows)
     return CheckoutTotals(lines=rows, subtotal=subtotal, shipping_price=0, total=subtotal, weight_g=weight,

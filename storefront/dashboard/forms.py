@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from storefront.cooperative.models import Certification, Cooperative
 from storefront.core.models import Province
@@ -28,6 +29,11 @@ class ProductForm(forms.Form):
                                         choices=[("", "—"), (3, "3"), (4, "4"), (5, "5")])
     shelf_life_days = forms.IntegerField(label=_("Hạn sử dụng (ngày)"), required=False, min_value=0)
     perishable = forms.BooleanField(label=_("Hàng tươi, dễ hỏng"), required=False)
+    show_lot_dates = forms.BooleanField(label=_("Cho khách xem ngày thu hoạch và hạn sử dụng của lô"),
+                                        required=False)
+    markdown_percent = forms.IntegerField(label=_("Giảm giá gần hết hạn (%)"), required=False)
+    markdown_days = forms.IntegerField(label=_("Áp dụng trong số ngày cuối của lô"), required=False,
+                                       help_text=_("Ví dụ: giảm 30 % trong 2 ngày cuối trước hạn sử dụng."))
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     description_en = forms.CharField(label=_("Mô tả tiếng Anh"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
@@ -185,3 +191,28 @@ class CertificationForm(forms.Form):
         data.pop("file", None)
         data["scope_products"] = [int(i) for i in data.get("scope_products") or ()]
         return data
+
+
+class StockLotForm(forms.Form):
+    """A harvest lot; the rules (dates in order, quantity above 0, code free) are the service's."""
+
+    warehouse = forms.ModelChoiceField(label=_("Kho"), queryset=None, empty_label=None)
+    code = forms.CharField(label=_("Mã lô"), max_length=40, required=False,
+                           help_text=_("Để trống để hệ thống tự tạo."))
+    harvest_date = forms.DateField(label=_("Ngày thu hoạch / sản xuất"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    best_before = forms.DateField(label=pgettext_lazy("lot date", "Hạn sử dụng"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    shelf_life_days = forms.IntegerField(label=_("Hoặc số ngày sử dụng"), required=False,
+                                         help_text=_("Tính hạn sử dụng từ ngày thu hoạch."))
+    quantity = forms.IntegerField(label=_("Số lượng"))
+    standard = forms.ChoiceField(label=_("Tiêu chuẩn"), required=False)
+    certificate = forms.CharField(label=_("Số giấy chứng nhận"), max_length=120, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, warehouses, **kwargs):
+        from storefront.warehouse.models import StockLot
+
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses
+        self.fields["standard"].choices = [("", "—"), *StockLot.Standard.choices]

@@ -27,6 +27,7 @@ from .product.mutations import (product_channel_listing_update, product_create, 
 from .product.schema import ProductQueries
 from .shipping import types as shipping_types  # noqa: F401
 from .shop.schema import ShopQueries
+from .warehouse.mutations import stock_lot_create, stock_lot_update  # noqa: F401
 from .warehouse.schema import WarehouseQueries
 
 

@@ -28,6 +28,22 @@ EXTENSIONS: dict[str, str] = {
     "AccountRegisterInput.privacyConsent": "Consent to personal-data processing, required to open an account.",
     "CheckoutCreateInput.privacyConsent": "Consent given with the cart, so checkoutComplete needs no extra call.",
     "ProductCreateInput.cooperative": "Which cooperative's store a new product belongs to (staff of several).",
+    # Harvest lots: fresh produce is stocked, sold expiry-first and traced by batch (Saleor has one number).
+    "StockLot": "A harvest or production lot of a variant in a warehouse: dates, quantities, standard.",
+    "StockLotStandardEnum": "Farming standard a lot was grown to: VietGAP, GlobalGAP, OCOP, organic.",
+    "StockLotError": "An error of stockLotCreate/stockLotUpdate, shaped like Saleor's StockError.",
+    "StockLotErrorCode": "Codes of StockLotError (Saleor's StockErrorCode values).",
+    "StockLotCreateInput": "What a cooperative records for a new lot.",
+    "StockLotUpdateInput": "What can be corrected on a lot.",
+    "StockLotCreate": "Payload of stockLotCreate.",
+    "StockLotUpdate": "Payload of stockLotUpdate.",
+    "Mutation.stockLotCreate": "Record a harvest lot; stock becomes the sum of the sellable lots.",
+    "Mutation.stockLotUpdate": "Correct a lot's dates, standard, certificate or note.",
+    "ProductVariant.lots": "The variant's harvest lots, for its cooperative's staff.",
+    "ProductVariant.bestBefore": "Best-before date of the lot a buyer gets next, where the cooperative shows it.",
+    "ProductVariant.harvestDate": "Harvest date of the lot a buyer gets next, where the cooperative shows it.",
+    "Stock.bestBefore": "Best-before date of the stock's next lot (expiry first).",
+    "Stock.harvestDate": "Harvest date of the stock's next lot.",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.

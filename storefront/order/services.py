@@ -43,10 +43,16 @@ def _user(actor):
 @dataclass(frozen=True)
 class OrderLineDraft:
     """A line to place: the variant (with its product, product type and cooperative loaded) at the
-    unit price the checkout settled."""
+    unit price the checkout settled; `total_price` when the line does not cost unit price × quantity
+    (some units marked down near expiry)."""
     variant: object
     quantity: int
     unit_price: int
+    total_price: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity if self.total_price is None else self.total_price
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
     locked only until the commit. Four INSERTs; no savepoint when the caller's transaction is open.
     """
     with transaction.atomic(savepoint=False):
-        subtotal = sum(line.unit_price * line.quantity for line in lines)
+        subtotal = sum(line.total for line in lines)
         order = Order.objects.create(
             status=OrderStatus.UNCONFIRMED if gateway.awaits_payment else OrderStatus.UNFULFILLED,
             user=customer,
@@ -97,7 +103,7 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
         groups = sorted(by_cooperative.items(), key=lambda item: item[0].pk)
         fulfillments = Fulfillment.objects.bulk_create(
             Fulfillment(order=order, cooperative=cooperative, fulfillment_order=position, created_at=placed_at,
-                        subtotal_amount=sum(line.unit_price * line.quantity for line in coop_lines))
+                        subtotal_amount=sum(line.total for line in coop_lines))
             for position, (cooperative, coop_lines) in enumerate(groups, 1)
         )
         order_lines = []
@@ -109,7 +115,7 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
                     product_name=variant.product.name, variant_name=variant.name, product_sku=variant.sku,
                     cooperative_name=cooperative.name, is_combo=variant.product.product_type.kind == "combo",
                     quantity=line.quantity, unit_price_amount=line.unit_price,
-                    total_price_amount=line.unit_price * line.quantity,
+                    total_price_amount=line.total,
                     weight_g=(variant.weight_g or variant.product.weight_g or 0),
                 ))
         OrderLine.objects.bulk_create(order_lines)

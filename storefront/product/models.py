@@ -112,6 +112,12 @@ class Product(models.Model):
     weight_g = models.PositiveIntegerField(null=True, blank=True)
     perishable = models.BooleanField(default=False)
     shelf_life_days = models.PositiveIntegerField(null=True, blank=True)
+    # Whether shoppers see the harvest and best-before dates of the lot they would get.
+    show_lot_dates = models.BooleanField(default=False)
+    # Near-expiry markdown: `markdown_percent` off a unit from a lot in its last `markdown_days` days
+    # of sale (both set, or neither).
+    markdown_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    markdown_days = models.PositiveSmallIntegerField(null=True, blank=True)
     rating = models.FloatField(null=True, blank=True)  # Saleor's field; unused, kept null
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -161,6 +167,8 @@ class ProductVariant(models.Model):
     track_inventory = models.BooleanField(default=True)
     weight_g = models.PositiveIntegerField(null=True, blank=True)
     quantity_limit_per_customer = models.PositiveIntegerField(null=True, blank=True)
+    # A lot is no longer sold once fewer days than this remain before its best-before date.
+    min_remaining_shelf_life_days = models.PositiveSmallIntegerField(default=0)
     sort_order = models.IntegerField(default=0)
     external_reference = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

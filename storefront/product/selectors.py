@@ -17,6 +17,7 @@ from storefront.cooperative.models import Cooperative
 from storefront.core.permissions import cooperative_ids_of, is_program_staff, require_cooperative_access
 from storefront.core.text import search_terms
 from storefront.warehouse.models import Stock
+from storefront.warehouse.selectors import stock_available_expression
 
 from .catalog_cache import cached
 from .models import (Category, Collection, CollectionChannelListing, ComboComponent, Product,
@@ -134,14 +135,13 @@ def category_descendant_ids(category: Category) -> list[int]:
 
 
 def _in_stock_condition() -> Q:
-    sellable_stock = Stock.objects.filter(
-        product_variant__product=OuterRef("pk"), quantity__gt=F("quantity_allocated")
-    )
+    sellable_stock = Stock.objects.filter(product_variant__product=OuterRef("pk")).annotate(
+        available=stock_available_expression()).filter(available__gt=0)
     untracked_variant = ProductVariant.objects.filter(product=OuterRef("pk"), track_inventory=False)
     component_available = (
         Stock.objects.filter(product_variant=OuterRef("component_id"))
         .values("product_variant")
-        .annotate(available=Sum(F("quantity") - F("quantity_allocated")))
+        .annotate(available=Sum(stock_available_expression()))
         .values("available")
     )
     short_component = (

@@ -27,6 +27,7 @@ from storefront.core.permissions import (can_manage_cooperative, require_coopera
                                          require_program_staff)
 from storefront.core.text import fold, vn_slugify
 from storefront.warehouse.models import Allocation, Stock, Warehouse
+from storefront.warehouse.services import stock_quantity_set
 
 from .catalog_cache import bump_catalog_version
 from .error_codes import CollectionErrorCode, ProductErrorCode
@@ -215,6 +216,10 @@ def _clean_product_data(data: Mapping, *, product: Product | None) -> dict:
                                                 maximum=36_500, allow_none=True)
     if "perishable" in data:
         cleaned["perishable"] = bool(data["perishable"])
+    if "show_lot_dates" in data:
+        cleaned["show_lot_dates"] = bool(data["show_lot_dates"])
+    if "markdown_percent" in data or "markdown_days" in data:
+        cleaned.update(_clean_markdown(data, product))
     if "net_quantity" in data:
         raw = data["net_quantity"]
         if raw in (None, ""):
@@ -228,6 +233,18 @@ def _clean_product_data(data: Mapping, *, product: Product | None) -> dict:
                 raise _error("net_quantity", _("Giá trị không hợp lệ."), ProductErrorCode.INVALID)
             cleaned["net_quantity"] = quantity.quantize(Decimal("0.001"))
     return cleaned
+
+
+def _clean_markdown(data: Mapping, product: Product | None) -> dict:
+    """The near-expiry markdown rule: a percent off in a lot's last days of sale, both or neither."""
+    percent = data.get("markdown_percent", product.markdown_percent if product else None)
+    days = data.get("markdown_days", product.markdown_days if product else None)
+    percent = _clean_int(percent, field="markdown_percent", minimum=1, maximum=90, allow_none=True)
+    days = _clean_int(days, field="markdown_days", minimum=1, maximum=60, allow_none=True)
+    if (percent is None) != (days is None):
+        raise _error("markdown_days" if days is None else "markdown_percent",
+                     _("Cần nhập cả phần trăm giảm giá và số ngày cuối trước hạn."), ProductErrorCode.REQUIRED)
+    return {"markdown_percent": percent, "markdown_days": days}
 
 
 def _product_search_text(product: Product) -> str:
@@ -532,7 +549,7 @@ def _stocks_write(variant: ProductVariant, stocks, *, actor) -> list[Stock]:
         Stock.objects.get_or_create(warehouse=warehouse, product_variant=variant)
     locked = {
         s.warehouse_id: s
-        for s in Stock.objects.select_for_update()
+        for s in Stock.objects.select_for_update(of=("self",)).select_related("warehouse")
         .filter(product_variant=variant, warehouse_id__in=list(wanted))
         .order_by("pk")
     }
@@ -548,8 +565,7 @@ def _stocks_write(variant: ProductVariant, stocks, *, actor) -> list[Stock]:
             )
         if stock.quantity != quantity:
             changes[f"quantity ({warehouse.name})"] = [stock.quantity, quantity]
-        stock.quantity = quantity
-        stock.save(update_fields=["quantity"])
+        stock_quantity_set(stock=stock, quantity=quantity)  # keeps the stock's lots in step
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.STOCK_CHANGE, target=variant, changes=changes)
     return list(locked.values())

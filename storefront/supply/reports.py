@@ -25,6 +25,7 @@ from .models import ProductGroup, SalesChannel, SalesNeed
 from .online import online_sales
 from .selectors import distributor_purchases_for_actor, sales_records_for_actor
 from .units import to_tonnes
+from .waste import waste_by_week
 
 ZERO = Decimal(0)
 ONLINE_BUYER = "HTX Market"
@@ -256,6 +257,7 @@ class SalesReport:
     sections: list[Section]
     totals: list[SalesTotal]
     charts: list[Chart]
+    waste: list = field(default_factory=list)  # WasteWeek per week: the shop's lots expired unsold
 
     @property
     def row_count(self) -> int:
@@ -315,7 +317,8 @@ def sales_report(*, actor, date_from, date_to, province=None) -> SalesReport:
         group_tally.chart(_("Số lượng theo nhóm sản phẩm"), dict(ProductGroup.choices)),
         week_tally.chart(_("Số lượng theo tuần"), {w: _week_label(w) for w in weeks}),
     ]
-    return SalesReport(date_from, date_to, province, sections, list(totals.values()), charts)
+    waste = waste_by_week(date_from=date_from, date_to=date_to, scope=scope, weeks=weeks, week_label=_week_label)
+    return SalesReport(date_from, date_to, province, sections, list(totals.values()), charts, waste)
 
 
 # ---- C. a distributor's sales by destination ------------------------------------------------------

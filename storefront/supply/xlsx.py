@@ -242,7 +242,26 @@ def sales_xlsx(report: SalesReport, *, issued_on: datetime.date | None = None) -
         "đơn chưa thanh toán và đơn đã hủy.",
     ])
     sheet.signature(place=_place(report.province), day=issued_on, title="Chủ tịch Liên minh Hợp tác xã")
+    _waste_sheet(sheet.ws.parent, report)
     return sheet.save()
+
+
+def _waste_sheet(workbook: Workbook, report: SalesReport) -> None:
+    """A second sheet: per week, what the shop sold and what expired unsold in its harvest lots."""
+    ws = workbook.create_sheet("Hang het han")
+    ws.append([f"HÀNG HẾT HẠN KHÔNG BÁN ĐƯỢC TRÊN HTX MARKET (từ {_vn_date(report.date_from)} "
+               f"đến {_vn_date(report.date_to)})"])
+    ws.append(["Tuần", "Đã bán (đơn vị)", "Đã bán (kg)", "Đã bán (₫)", "Hết hạn (đơn vị)", "Hết hạn (kg)",
+               "Hết hạn (₫)", "Tỷ lệ hết hạn (%)"])
+    for cell in ws[2]:
+        cell.font = BOLD
+        cell.border = BOX
+    for week in report.waste:
+        ws.append([week.label, week.sold_units, _number(week.sold_kg), week.sold_value, week.expired_units,
+                   _number(week.expired_kg), week.expired_value,
+                   _number(week.expired_share) if week.expired_share is not None else None])
+    for index, column_width in enumerate([14, 16, 14, 16, 16, 14, 16, 18], start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column_width
 
 
 def distributor_xlsx(report: DistributorReport, *, issued_on: datetime.date | None = None) -> bytes:

@@ -3,8 +3,10 @@ from enum import Enum
 
 
 class StockErrorCode(Enum):
+    ALREADY_EXISTS = "already_exists"
     GRAPHQL_ERROR = "graphql_error"
     INSUFFICIENT_STOCK = "insufficient_stock"
     INVALID = "invalid"
     NOT_FOUND = "not_found"
     REQUIRED = "required"
+    UNIQUE = "unique"

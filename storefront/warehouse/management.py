@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 
 from storefront.product.models import ProductVariant
-from storefront.warehouse.models import Allocation, Stock
+from storefront.warehouse.lots import LotLedger, lots_release, stocks_refresh_sellable_until
+from storefront.warehouse.models import Allocation, OrderLineLot, Stock, Warehouse
 from storefront.warehouse.selectors import combo_components_of
 
 
@@ -31,10 +32,16 @@ class InsufficientStock(Exception):
         super().__init__(f"insufficient stock for variants {[item.variant_id for item in items]}")
 
 
-def _lock_stocks(variant_ids) -> list[Stock]:
-    return list(
-        Stock.objects.select_for_update().filter(product_variant_id__in=variant_ids).order_by("pk")
-    )
+def _lock_stocks(variant_ids, *, province=None) -> list[Stock]:
+    """The stock rows of `variant_ids`, locked in pk order; with `province`, only those of warehouses
+    that ship there (a warehouse without shipping zones ships anywhere)."""
+    stocks = Stock.objects.select_for_update(of=("self",)).select_related("warehouse").filter(
+        product_variant_id__in=variant_ids)
+    if province is not None:
+        zones = Warehouse.shipping_zones.through.objects.filter(warehouse_id=OuterRef("warehouse_id"))
+        covering = zones.filter(Q(shippingzone__region=province.region) | Q(shippingzone__provinces=province))
+        stocks = stocks.filter(~Exists(zones) | Exists(covering))
+    return list(stocks.order_by("pk"))
 
 
 def _component_demand(order_lines, components=None) -> dict:
@@ -52,12 +59,14 @@ def _component_demand(order_lines, components=None) -> dict:
     return demand
 
 
-def allocate_stock(*, order_lines, combo_components=None) -> list[Allocation]:
+def allocate_stock(*, order_lines, combo_components=None, province=None) -> list[Allocation]:
     """Hold stock for saved `order_lines`, or raise `InsufficientStock` having changed nothing.
 
-    A variant's stock may be spread over several warehouses of its cooperative: each line takes
-    from the warehouse with the most available first. `combo_components`: what
-    `combo_components_of` returns for the lines' variants, when the caller has read it already.
+    A variant's stock may be spread over several warehouses of its cooperative and over many lots:
+    each line takes from the lots that expire first, across the warehouses that ship to `province`
+    (all, without it), never from a lot past its last day of sale; which lots it took is recorded
+    (OrderLineLot). `combo_components`: what `combo_components_of` returns for the lines'
+    variants, when the caller has read it already.
     """
     demand = _component_demand(order_lines, combo_components)
     needed_ids = {vid for parts in demand.values() for vid, _ in parts}
@@ -68,12 +77,12 @@ def allocate_stock(*, order_lines, combo_components=None) -> list[Allocation]:
     unknown = needed_ids - set(known)
     if unknown:
         tracked |= set(ProductVariant.objects.filter(id__in=unknown, track_inventory=True).values_list("id", flat=True))
-    stocks = _lock_stocks(tracked)
-    by_variant: dict[int, list[Stock]] = defaultdict(list)
-    available: dict[int, int] = {}
+    stocks = _lock_stocks(tracked, province=province)
+    ledger = LotLedger(stocks)  # locks the lots after the stocks, expires what is past its day
+    stock_ids: dict[int, list[int]] = defaultdict(list)
     for stock in stocks:
-        by_variant[stock.product_variant_id].append(stock)
-        available[stock.pk] = max(stock.quantity - stock.quantity_allocated, 0)
+        stock_ids[stock.product_variant_id].append(stock.pk)
+    available = {vid: ledger.available(ids) for vid, ids in stock_ids.items()}
 
     # Checked under the locks: total demand per stock-holding variant across all lines.
     total_needed: dict[int, int] = defaultdict(int)
@@ -81,65 +90,36 @@ def allocate_stock(*, order_lines, combo_components=None) -> list[Allocation]:
         for vid, units in parts:
             if vid in tracked:
                 total_needed[vid] += units
-    short = {
-        vid for vid, units in total_needed.items()
-        if units > sum(available[s.pk] for s in by_variant.get(vid, ()))
-    }
+    short = {vid for vid, units in total_needed.items() if units > available.get(vid, 0)}
     if short:
         items = []
         for line, parts in demand.items():
             short_parts = [(vid, units) for vid, units in parts if vid in short]
             if short_parts:
-                per_unit = [
-                    sum(available[s.pk] for s in by_variant.get(vid, ())) // max(units // line.quantity, 1)
-                    for vid, units in short_parts
-                ]
+                per_unit = [available.get(vid, 0) // max(units // line.quantity, 1) for vid, units in short_parts]
                 items.append(InsufficientStockItem(line.variant_id, line.quantity, min(per_unit)))
         raise InsufficientStock(items)
 
     allocations: list[Allocation] = []
-    taken: dict[int, int] = defaultdict(int)
+    line_lots: list[OrderLineLot] = []
     for line, parts in demand.items():
         per_stock: dict[int, int] = defaultdict(int)
+        per_lot: dict[int, int] = defaultdict(int)
         for vid, units in parts:
             if vid not in tracked:
                 continue
-            remaining = units
-            for stock in sorted(by_variant[vid], key=lambda s: (-available[s.pk], s.pk)):
-                if remaining == 0:
-                    break
-                take = min(available[stock.pk], remaining)
-                if take <= 0:
-                    continue
-                available[stock.pk] -= take
-                taken[stock.pk] += take
-                per_stock[stock.pk] += take
-                remaining -= take
+            for lot, n in ledger.take(stock_ids[vid], units):
+                per_stock[lot.stock_id] += n
+                per_lot[lot.pk] += n
         allocations.extend(
             Allocation(order_line=line, stock_id=stock_id, quantity_allocated=units)
             for stock_id, units in per_stock.items()
         )
-    if taken:
-        _add_allocated(taken)
+        line_lots.extend(OrderLineLot(order_line=line, lot_id=lot_id, quantity=units, quantity_allocated=units)
+                         for lot_id, units in per_lot.items())
+    ledger.write()
+    OrderLineLot.objects.bulk_create(line_lots)
     return Allocation.objects.bulk_create(allocations)
-
-
-def _add_allocated(units_by_stock: dict[int, int]) -> None:
-    """quantity_allocated += units for each locked stock row, in one statement.
-
-    Written in SQL because it runs while the rows are locked and Django builds a CASE … WHEN update
-    for this in about ten times the time (the same statement works on PostgreSQL and SQLite ≥ 3.33)."""
-    table = connection.ops.quote_name(Stock._meta.db_table)
-    pk = connection.ops.quote_name(Stock._meta.pk.column)
-    allocated = connection.ops.quote_name(Stock._meta.get_field("quantity_allocated").column)
-    rows = sorted(units_by_stock.items())
-    values = ", ".join(["(CAST(%s AS bigint), CAST(%s AS integer))"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {allocated} = {table}.{allocated} + changes.column2 "
-            f"FROM (VALUES {values}) AS changes WHERE {table}.{pk} = changes.column1",
-            [value for row in rows for value in row],
-        )
 
 
 def _release(allocations: list[Allocation], *, consume: bool) -> None:
@@ -149,13 +129,16 @@ def _release(allocations: list[Allocation], *, consume: bool) -> None:
     per_stock: dict[int, int] = defaultdict(int)
     for allocation in allocations:
         per_stock[allocation.stock_id] += allocation.quantity_allocated
-    # Lock in pk order like allocate_stock, so a release never deadlocks with a placement.
+    # Lock in pk order like allocate_stock (stocks, then lots), so a release never deadlocks with a placement.
     list(Stock.objects.select_for_update().filter(pk__in=per_stock).order_by("pk").values_list("pk", flat=True))
+    written_off = lots_release(order_line_ids={a.order_line_id for a in allocations}, consume=consume)
     for stock_id, units in sorted(per_stock.items()):
         changes = {"quantity_allocated": F("quantity_allocated") - units}
-        if consume:
-            changes["quantity"] = F("quantity") - units
+        if consume or written_off.get(stock_id):
+            changes["quantity"] = F("quantity") - (units if consume else written_off[stock_id])
         Stock.objects.filter(pk=stock_id).update(**changes)
+    if not consume:
+        stocks_refresh_sellable_until(stock_ids=per_stock)
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
 
 

@@ -1,6 +1,9 @@
 """How many units of a variant can still be sold.
 
-A plain variant's availability is the sum over its stocks of `quantity - quantity_allocated`.
+A plain variant's availability is the sum over its stocks of `quantity - quantity_allocated`
+(a stock row is the running total of its harvest lots), except for a row whose earliest lot is
+past its last day of sale and not expired yet (the expiry task runs periodically): its lots that
+can still be sold are summed instead, so an expired lot is never offered even before the task runs.
 A combo holds no stock of its own: its availability is the minimum over its components of
 floor(component available ÷ units per combo). Variants that don't track inventory are capped at
 `UNTRACKED_AVAILABLE` so callers can compare quantities without a special case.
@@ -9,12 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Greatest
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from storefront.core.permissions import require_cooperative_access
 from storefront.product.models import ComboComponent, ProductType, ProductVariant
-from storefront.warehouse.models import Stock, Warehouse
+from storefront.warehouse.lots import sales_date
+from storefront.warehouse.models import Stock, StockLot, Warehouse
 
 UNTRACKED_AVAILABLE = 1_000_000
 
@@ -29,11 +33,29 @@ def combo_components_of(*, variant_ids) -> dict[int, list[tuple[int, int]]]:
     return dict(components)
 
 
+def stock_available_expression(*, stock_ref: str = "", today=None):
+    """Units of a Stock row that can be sold today, as an expression over the row (`stock_ref`: the
+    path to it from the queried model, e.g. "stocks__" … or "" on Stock itself)."""
+    today = today or sales_date()
+    sellable_lots = (
+        StockLot.objects.filter(stock_id=OuterRef(f"{stock_ref}pk"), expired_at__isnull=True)
+        .filter(Q(sellable_until__isnull=True) | Q(sellable_until__gte=today))
+        .order_by().values("stock_id")
+        .annotate(free=Sum(Greatest(F("quantity") - F("quantity_allocated"), Value(0)))).values("free")
+    )
+    return Case(
+        When(**{f"{stock_ref}sellable_until__lt": today},
+             then=Coalesce(Subquery(sellable_lots, output_field=IntegerField()), Value(0))),
+        default=Greatest(F(f"{stock_ref}quantity") - F(f"{stock_ref}quantity_allocated"), Value(0)),
+        output_field=IntegerField(),
+    )
+
+
 def _stock_available(variant_ids) -> dict[int, int]:
     rows = (
         Stock.objects.filter(product_variant_id__in=variant_ids)
         .values("product_variant_id")
-        .annotate(available=Sum(Greatest(F("quantity") - F("quantity_allocated"), Value(0))))
+        .annotate(available=Sum(stock_available_expression()))
     )
     return {row["product_variant_id"]: int(row["available"] or 0) for row in rows}
 
@@ -87,7 +109,7 @@ def products_quantity_available(*, product_ids) -> dict[int, int]:
     available_stock = (
         Stock.objects.filter(product_variant_id=OuterRef("pk"))
         .values("product_variant_id")
-        .annotate(available=Sum(Greatest(F("quantity") - F("quantity_allocated"), Value(0))))
+        .annotate(available=Sum(stock_available_expression()))
         .values("available")
     )
     rows = (
@@ -132,3 +154,56 @@ def stocks_running_low(*, actor, cooperative, threshold: int, limit: int = 20):
             .annotate(free=F("quantity") - F("quantity_allocated"))
             .filter(free__lte=threshold)
             .select_related("product_variant__product", "warehouse").order_by("free", "pk")[:limit])
+
+
+def stocks_for_variant(*, variant):
+    return Stock.objects.filter(product_variant=variant).select_related("warehouse").order_by("pk")
+
+
+def stock_lots_for_variant(*, actor, variant):
+    """Every lot of `variant` for its cooperative's staff: on sale first (first to expire first), then
+    the sold-out and expired ones, newest first."""
+    from storefront.core.permissions import require_cooperative_access
+
+    require_cooperative_access(actor, variant.product.cooperative_id)
+    return (StockLot.objects.filter(stock__product_variant=variant).select_related("stock__warehouse")
+            .order_by(F("expired_at").desc(nulls_first=True), F("sellable_until").asc(nulls_last=True), "-pk"))
+
+
+def stock_lot_public(*, public_id):
+    """A lot as its public traceability page shows it (None when unknown): what, from whom, where, when."""
+    return (StockLot.objects.filter(public_id=public_id)
+            .select_related("stock__product_variant__product__origin_province", "cooperative__province",
+                            "cooperative__commune", "stock__warehouse__province", "stock__warehouse__commune")
+            .first())
+
+
+def next_lots(*, variant_ids=None, stock_ids=None, today=None) -> dict[int, StockLot]:
+    """{variant id (or stock id, given `stock_ids`): the lot its next unit would come from}: among
+    the lots with free units still sellable today, the first to expire (FEFO). One query."""
+    today = today or sales_date()
+    lots = (StockLot.objects.filter(expired_at__isnull=True, quantity__gt=F("quantity_allocated"))
+            .filter(Q(sellable_until__isnull=True) | Q(sellable_until__gte=today))
+            .select_related("stock"))
+    if stock_ids is not None:
+        lots, key = lots.filter(stock_id__in=list(stock_ids)), (lambda lot: lot.stock_id)
+    else:
+        lots, key = lots.filter(stock__product_variant_id__in=list(variant_ids)), (
+            lambda lot: lot.stock.product_variant_id)
+    from storefront.warehouse.lots import fefo_key
+
+    first: dict[int, StockLot] = {}
+    for lot in sorted(lots, key=fefo_key):
+        first.setdefault(key(lot), lot)
+    return first
+
+
+def lots_of_order_lines(*, order_line_ids) -> dict:
+    """{order line id: [OrderLineLot with its lot]}: which lots each line took (held or shipped)."""
+    from storefront.warehouse.models import OrderLineLot
+
+    found = defaultdict(list)
+    for row in (OrderLineLot.objects.filter(order_line_id__in=list(order_line_ids))
+                .select_related("lot").order_by(F("lot__sellable_until").asc(nulls_last=True), "pk")):
+        found[row.order_line_id].append(row)
+    return dict(found)

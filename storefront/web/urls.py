@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, cart, catalog, checkout, legal
+from .views import account, cart, catalog, checkout, legal, traceability
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("tim-kiem/", catalog.search, name="search"),
     path("tim-kiem/goi-y/", catalog.search_suggest, name="search_suggest"),
     path("san-pham/<slug:slug>/", catalog.product_detail, name="product"),
+    path("truy-xuat/<uuid:public_id>/", traceability.lot_page, name="lot"),
     path("hop-tac-xa/", catalog.cooperatives, name="cooperatives"),
     path("hop-tac-xa/<slug:slug>/", catalog.cooperative_store, name="cooperative"),
     path("gio-hang/", cart.cart_detail, name="cart"),

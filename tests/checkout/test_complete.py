@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 # Placing a two-cooperative order with a combo line: a savepoint and its release (the test's own
 # transaction), the locked checkout, the lines with their listings and prices, the combo's sellers and
 # components, the shipping methods, seven inserts, two deletes, the components' tracking, the stock
-# lock, one stock update. It was 22; each costs Django 0.3–2 ms to build and read.
-MAX_STATEMENTS = 19
+# lock, one stock update; then the harvest lots: their lock, their update and the lines' lot records.
+# It was 22 before lots (19 without them); each costs Django 0.3–2 ms to build and read.
+MAX_STATEMENTS = 22
 
 
 def _nothing_written(before_orders=0):
@@ -238,9 +239,17 @@ def test_variant_given_components_by_hand_allocates_them(channel, variant, combo
     assert Stock.objects.get(product_variant=variant).quantity_allocated == 0
 
 
-def test_placing_an_order_runs_a_fixed_number_of_statements(channel, variant, combo, shipping_method,
+def test_placing_an_order_runs_a_fixed_number_of_statements(channel, variant, combo, shipping_method, program_staff,
                                                             django_assert_max_num_queries):
-    # Two cooperatives, a plain line and a combo line: every read is one query whatever the cart holds.
+    # Two cooperatives, a plain line and a combo line: every read is one query whatever the cart holds,
+    # and however many harvest lots hold the stock.
+    from storefront.warehouse.services import stock_lot_create
+
+    for stocked in [variant, *(c.component for c in combo.variants.get().combo_components.all())]:
+        for days in range(5):
+            stock_lot_create(actor=program_staff, variant=stocked,
+                             warehouse=stocked.product.cooperative.warehouses.first(), quantity=3,
+                             harvest_date=timezone.localdate(), best_before=timezone.localdate() + timedelta(days=days + 2))
     checkout = ready_checkout(channel, [(variant, 1), (combo.variants.get(), 1)])
     with django_assert_max_num_queries(MAX_STATEMENTS):
         order = checkout_complete(checkout=checkout)
@@ -249,12 +258,18 @@ def test_placing_an_order_runs_a_fixed_number_of_statements(channel, variant, co
     assert not Checkout.objects.filter(pk=checkout.pk).exists()
 
 
-def test_a_plain_order_runs_fourteen_statements(channel, variant, shipping_method, django_assert_num_queries):
+def test_a_plain_order_runs_seventeen_statements(channel, variant, shipping_method, program_staff,
+                                                 django_assert_num_queries):
     # bench/RESULTS.md's figure: the locked checkout, its lines, the shipping methods, the order's four
-    # inserts, payment, consent, two deletes, the stock lock, its update and the allocation (+ the
-    # test transaction's savepoint and release).
+    # inserts, payment, consent, two deletes, the stock lock, its update and the allocation, then the
+    # harvest lots' lock, their update and the line's lot record (+ the test transaction's savepoint and
+    # release). 14 before lots.
+    from storefront.warehouse.services import stock_lot_create
+
+    stock_lot_create(actor=program_staff, variant=variant, warehouse=variant.product.cooperative.warehouses.first(),
+                     quantity=5, harvest_date=timezone.localdate(), best_before=timezone.localdate() + timedelta(days=4))
     checkout = ready_checkout(channel, [(variant, 1)])
-    with django_assert_num_queries(14 + 2):
+    with django_assert_num_queries(17 + 2):
         order = checkout_complete(checkout=checkout)
     assert order.status == OrderStatus.UNFULFILLED and order.events.get().type == OrderEvent.Type.PLACED
     assert Allocation.objects.get(order_line__order=order).quantity_allocated == 1

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from storefront.cooperative.selectors import cooperatives_for_actor
 from storefront.cooperative.services import cooperative_register
@@ -29,12 +29,16 @@ from storefront.product.staff_selectors import (media_ids_in_order, media_of_pro
                                                 product_of_cooperative, product_rows_of_cooperative,
                                                 variant_of_cooperative)
 from storefront.warehouse.selectors import stocks_running_low, warehouses_of_cooperative
+from storefront.warehouse.lots import sales_date
+from storefront.warehouse.selectors import lots_of_order_lines, stock_lots_for_variant
+from storefront.warehouse.services import stock_lot_create
 from storefront.web.channel import current_channel
 from storefront.web.errors import add_service_errors, flat_messages
+from storefront.web.traceability import lot_public_url, qr_png_data_uri
 
 from ..access import cooperative_page, refuse_other_cooperative
 from ..forms import (CooperativeProfileForm, MediaUploadForm, NewProductForm, ProductForm, ReasonForm, ShipForm,
-                     VariantForm)
+                     StockLotForm, VariantForm)
 
 LOW_STOCK_THRESHOLD = 5
 
@@ -113,6 +117,8 @@ def _product_initial(product) -> dict:
         "weight_g": product.weight_g, "origin_province": product.origin_province_id,
         "standards": product.standards, "ocop_stars": product.ocop_stars, "shelf_life_days": product.shelf_life_days,
         "perishable": product.perishable, "description": product.description, "description_en": product.description_en,
+        "show_lot_dates": product.show_lot_dates, "markdown_percent": product.markdown_percent,
+        "markdown_days": product.markdown_days,
     }
 
 
@@ -363,3 +369,43 @@ def register(request):
                                         "trong lúc chờ bạn có thể chuẩn bị sản phẩm."))
             return redirect("dashboard:overview", coop_id=cooperative.pk)
     return render(request, "dashboard/register.html", {"form": form})
+
+
+@cooperative_page
+@require_http_methods(["GET", "POST"])
+def variant_lots(request, cooperative, variant_id):
+    """A variant's harvest lots, and recording a new one."""
+    variant = _own_variant(cooperative, variant_id)
+    warehouses = cooperative.warehouses.order_by("pk")
+    form = StockLotForm(request.POST or None, warehouses=warehouses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lot = stock_lot_create(actor=request.user, variant=variant, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi lô %(code)s: %(n)s đơn vị.") % {"code": lot.code, "n": lot.quantity})
+            return redirect("dashboard:variant_lots", coop_id=cooperative.pk, variant_id=variant.pk)
+    return render(request, "dashboard/lots.html", {
+        "cooperative": cooperative, "variant": variant, "product": variant.product, "form": form,
+        "lots": list(stock_lots_for_variant(actor=request.user, variant=variant)), "today": sales_date(),
+    })
+
+
+@cooperative_page
+@require_GET
+def packing_slip(request, cooperative, fulfillment_id):
+    """The print view packed with a cooperative's part of an order: what goes in the parcel, to whom,
+    and per line the lots it came from, each with the QR code of its public traceability page."""
+    fulfillment = _own_fulfillment(cooperative, fulfillment_id)
+    lines = list(fulfillment.lines.order_by("pk"))
+    lots = lots_of_order_lines(order_line_ids=[line.pk for line in lines])
+    for line in lines:
+        line.lot_rows = lots.get(line.pk, [])
+        for row in line.lot_rows:
+            row.public_url = lot_public_url(row.lot)
+            row.qr = qr_png_data_uri(row.public_url)
+    return render(request, "dashboard/packing_slip.html", {
+        "cooperative": cooperative, "fulfillment": fulfillment, "order": fulfillment.order, "lines": lines,
+        "address": fulfillment.order.shipping_address,
+    })

@@ -308,6 +308,9 @@ def _product_listing_dict(listing) -> dict:
     }
 
 
+from ..warehouse.lots import StockLot  # noqa: E402  (the lots' type, for ProductVariant.lots)
+
+
 class ComboComponentType(graphene.ObjectType):
     """Extension: one component of a combo variant."""
 
@@ -338,9 +341,45 @@ class ProductVariant(SaleorObjectType):
         graphene.NonNull(ComboComponentType), required=True,
         description="Extension: what one unit of a combo contains (empty for other variants).")
 
+    lots = graphene.List(graphene.NonNull(lambda: StockLot),
+                         description="Extension: the variant's harvest lots (its cooperative's staff only).")
+    best_before = named("Date")(description="Extension: best-before date of the lot the next unit comes from, "
+                                            "where the cooperative shows it.")
+    harvest_date = named("Date")(description="Extension: harvest date of that lot, where shown.")
+
     @staticmethod
     def resolve_combo_components(root, info):
         return loader(info, dl.ComboComponentsByVariantIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_lots(root, info):
+        from ..warehouse.dataloaders import LotsByVariantIdLoader
+
+        def check(product):
+            if not _manages(info, product.cooperative_id):
+                return None
+            return loader(info, LotsByVariantIdLoader).load(root.pk)
+
+        return loader(info, dl.ProductByIdLoader).load(root.product_id).then(check)
+
+    @staticmethod
+    def _shown_lot(root, info):
+        from ..warehouse.dataloaders import NextLotByVariantIdLoader
+
+        def check(product):
+            if not (product.show_lot_dates or _manages(info, product.cooperative_id)):
+                return None
+            return loader(info, NextLotByVariantIdLoader).load(root.pk)
+
+        return loader(info, dl.ProductByIdLoader).load(root.product_id).then(check)
+
+    @staticmethod
+    def resolve_best_before(root, info):
+        return ProductVariant._shown_lot(root, info).then(lambda lot: lot.best_before if lot else None)
+
+    @staticmethod
+    def resolve_harvest_date(root, info):
+        return ProductVariant._shown_lot(root, info).then(lambda lot: lot.harvest_date if lot else None)
 
     @staticmethod
     def resolve_name(root, info):

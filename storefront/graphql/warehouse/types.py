@@ -6,7 +6,7 @@ from storefront.warehouse import models as m
 
 from ..core.connection import paginate
 from ..core.dataloaders import loader
-from ..core.saleor import SaleorObjectType
+from ..core.saleor import SaleorObjectType, named
 from . import dataloaders as dl
 
 
@@ -44,6 +44,17 @@ class Stock(SaleorObjectType):
     class Meta:
         model = m.Stock
         fields = {"quantity": "quantity", "quantityAllocated": "quantity_allocated"}
+
+    best_before = named("Date")(description="Extension: best-before date of the lot the next unit comes from.")
+    harvest_date = named("Date")(description="Extension: harvest date of that lot.")
+
+    @staticmethod
+    def resolve_best_before(root, info):
+        return loader(info, dl.NextLotByStockIdLoader).load(root.pk).then(lambda lot: lot.best_before if lot else None)
+
+    @staticmethod
+    def resolve_harvest_date(root, info):
+        return loader(info, dl.NextLotByStockIdLoader).load(root.pk).then(lambda lot: lot.harvest_date if lot else None)
 
     @staticmethod
     def resolve_warehouse(root, info):

@@ -13,7 +13,8 @@ from storefront.product.listing import category_page, product_cards, product_lis
 from storefront.product.models import ProductMedia, ProductType
 from storefront.product.selectors import (collection_by_slug, collections_featured, combo_components, products_filter,
                                           root_categories)
-from storefront.warehouse.selectors import variants_quantity_available
+from storefront.warehouse.markdown import has_rule, line_prices
+from storefront.warehouse.selectors import next_lots, variants_quantity_available
 
 from ..channel import current_channel
 from ..forms import SearchForm
@@ -112,6 +113,8 @@ class VariantOffer:
     price: int | None
     compare_at: int | None  # only when above the price
     available: int
+    next_lot: object = None  # the lot the next unit comes from, when the cooperative shows its dates
+    markdown: object = None  # the near-expiry price plan, when a lot in its last days lowers the price
 
     @property
     def pk(self):
@@ -133,15 +136,25 @@ def product_detail(request, slug):
     if found is None:
         raise Http404
     card, product = found.card, found.product
-    available = variants_quantity_available(variant_ids=[v.pk for v in card.variants])
+    variant_ids = [v.pk for v in card.variants]
+    available = variants_quantity_available(variant_ids=variant_ids)
+    # The lot each variant's next unit comes from, when the cooperative shows its dates (one query).
+    upcoming = next_lots(variant_ids=variant_ids) if product.show_lot_dates and variant_ids else {}
+    listings = {v.pk: card.variant_listings.get(v.pk) for v in card.variants}
+    # A unit from a lot in its last days costs less: shown with the day the lower price lasts until.
+    markdown = (line_prices(lines=[(v.pk, v, 1, listings[v.pk].price_amount) for v in card.variants
+                                   if listings[v.pk] is not None])
+                if has_rule(product) else {})
     variants = []
     for variant in card.variants:
-        listing = card.variant_listings.get(variant.pk)
+        listing = listings[variant.pk]
         compare_at = listing.compare_at_amount if listing else None
+        plan = markdown.get(variant.pk)
         variants.append(VariantOffer(
             variant=variant, price=listing.price_amount if listing else None,
             compare_at=compare_at if listing and compare_at and compare_at > listing.price_amount else None,
-            available=available.get(variant.pk, 0)))
+            available=available.get(variant.pk, 0), next_lot=upcoming.get(variant.pk),
+            markdown=plan if plan and plan.marked_units else None))
     selected = _selected_variant(variants, request.GET.get("variant"))
     media = [m for m in card.media if m.type == ProductMedia.Type.IMAGE and m.image]
     return render(request, "web/product.html", {

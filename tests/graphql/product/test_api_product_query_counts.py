@@ -161,3 +161,49 @@ def test_catalog_reads_are_pinned(gql, coop, other_coop, channel, product):
     assert _pinned(gql, "collections", COLLECTIONS)["collections"]["edges"]
     found = _pinned(gql, "collection with products, cold", COLLECTION, {"slug": collection.slug})
     assert found["collection"]["products"]["totalCount"] == 1
+
+
+def _many_lots(products, actor, *, per_variant):
+    """`per_variant` dated lots for each product's variant, some of them past their day (stale rows)."""
+    from datetime import timedelta
+
+    from storefront.warehouse.lots import sales_date
+    from storefront.warehouse.models import Stock, StockLot
+    from storefront.warehouse.services import stock_lot_create
+
+    today = sales_date()
+    for product in products:
+        variant = product.variants.get()
+        for i in range(per_variant):
+            stock_lot_create(actor=actor, variant=variant, warehouse=product.cooperative.warehouses.get(), quantity=2,
+                             harvest_date=today - timedelta(days=5), best_before=today + timedelta(days=i % 9))
+        # one lot's day passed and the expiry task has not run: readers count the lots of that row
+        StockLot.objects.filter(stock__product_variant=variant, best_before=today).update(
+            sellable_until=today - timedelta(days=1))
+        Stock.objects.filter(product_variant=variant).update(sellable_until=today - timedelta(days=1))
+
+
+LOT_LISTING = LISTING.replace("variants { id name sku", "variants { id name sku quantityAvailable bestBefore")
+
+
+def test_lots_do_not_change_the_listing_or_product_page_query_counts(gql, coop, other_coop, channel, program_staff):
+    from storefront.product.models import Product
+
+    _catalog(coop, other_coop, channel, 20)
+    products = list(Product.objects.order_by("pk"))
+    for product in products:
+        product.show_lot_dates = True
+        product.save()
+    listing_before, _ = _count(gql, LOT_LISTING, {"first": 20})
+    page_before, _ = _count(gql, PRODUCT_DETAILS, {"slug": products[0].slug, "channel": "vietnam", "lang": "VI"})
+    _many_lots(products, program_staff, per_variant=3)
+    listing_few, _ = _count(gql, LOT_LISTING, {"first": 20})
+    _many_lots(products, program_staff, per_variant=30)
+    listing_many, data = _count(gql, LOT_LISTING, {"first": 20})
+    page_many, page = _count(gql, PRODUCT_DETAILS, {"slug": products[0].slug, "channel": "vietnam", "lang": "VI"})
+    assert listing_before == listing_few == listing_many
+    assert page_before == page_many
+    variant = data["products"]["edges"][0]["node"]["variants"][0]
+    # 10 older units + 33 lots of 2, less the stale lots of today (one in nine of each batch: 1 + 4)
+    assert variant["quantityAvailable"] == 10 + 33 * 2 - (1 + 4) * 2
+    assert variant["bestBefore"] is not None
