@@ -25,7 +25,7 @@ from django.db.models import Count, Window
 from .catalog_cache import cached, is_shopper_view
 from .models import (Category, Product, ProductMedia, ProductMediaThumbnail, ProductVariant,
                      ProductVariantChannelListing)
-from .selectors import (OCOP_ATTRIBUTE, STANDARD_ATTRIBUTE, category_by_slug, products_filter, products_visible,
+from .selectors import (category_by_slug, products_filter, products_visible,
                         thumbnail_url, with_listing_price)
 
 # The joins a card reads (the API's cooperative, with its address, and category of a listed product
@@ -211,11 +211,9 @@ def product_page(*, channel, actor, slug: str | None = None, pk: int | None = No
         certifications = (list(product.certifications.all())
                           + list(product.cooperative.certifications.filter(product=None).exclude(type="OCOP"))
                           if with_certifications else [])
-        # The standard and OCOP attributes mirror `standards`/`ocop_stars` for the filters; the page states them once.
-        attributes = sorted(
-            (value for value in product.attributes.select_related("attribute")
-             if value.attribute.visible_in_storefront and value.attribute.slug not in (STANDARD_ATTRIBUTE, OCOP_ATTRIBUTE)),
-            key=lambda a: (a.attribute_id, a.sort_order, a.pk))
+        attributes = sorted((value for value in product.attributes.select_related("attribute")
+                             if value.attribute.visible_in_storefront),
+                            key=lambda a: (a.attribute_id, a.sort_order, a.pk))
         return ProductPage(card=_cards_of([product], channel=channel)[0], certifications=certifications,
                            attributes=attributes)
 

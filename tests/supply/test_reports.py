@@ -212,7 +212,7 @@ def test_only_paid_or_delivered_orders_count_as_sold(coop, product, channel, pro
 
 
 def test_chart_labels_fit_and_values_use_the_shop_number_format():
-    from storefront.supply.charts import LABEL_CHARS, bar_chart_svg
+    from storefront.dashboard.supply_charts import LABEL_CHARS, bar_chart_svg
     from storefront.supply.reports import Bar, Chart
 
     long_label = "Hợp tác xã Nông nghiệp Dịch vụ Tổng hợp Vĩnh Bình Hưng Thạnh Đông"

@@ -375,7 +375,7 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def variant_lots(request, cooperative, variant_id):
     """A variant's harvest lots, and recording a new one."""
-    variant = _own_variant(cooperative, variant_id)
+    variant = _own_variant(request, cooperative, variant_id)
     warehouses = cooperative.warehouses.order_by("pk")
     form = StockLotForm(request.POST or None, warehouses=warehouses)
     if request.method == "POST" and form.is_valid():
@@ -397,7 +397,7 @@ def variant_lots(request, cooperative, variant_id):
 def packing_slip(request, cooperative, fulfillment_id):
     """The print view packed with a cooperative's part of an order: what goes in the parcel, to whom,
     and per line the lots it came from, each with the QR code of its public traceability page."""
-    fulfillment = _own_fulfillment(cooperative, fulfillment_id)
+    fulfillment = _own_fulfillment(request, cooperative, fulfillment_id)
     lines = list(fulfillment.lines.order_by("pk"))
     lots = lots_of_order_lines(order_line_ids=[line.pk for line in lines])
     for line in lines:

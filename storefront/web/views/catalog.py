@@ -11,7 +11,7 @@ from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_s
 from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.listing import category_page, product_cards, product_listing, product_page
 from storefront.product.models import ProductMedia, ProductType
-from storefront.product.selectors import (collection_by_slug, collections_featured, combo_components, products_filter,
+from storefront.product.selectors import (OCOP_ATTRIBUTE, STANDARD_ATTRIBUTE, collection_by_slug, collections_featured, combo_components, products_filter,
                                           root_categories)
 from storefront.warehouse.markdown import has_rule, line_prices
 from storefront.warehouse.selectors import next_lots, variants_quantity_available
@@ -166,7 +166,8 @@ def product_detail(request, slug):
         "certifications": found.certifications,
         "combo_components": (combo_components(variant_ids=[selected.pk]).get(selected.pk, [])
                              if selected and product.is_combo else []),
-        "attributes": found.attributes,
+        # The standard and OCOP attributes mirror `standards`/`ocop_stars` for the filters; the page states them once.
+        "attributes": [a for a in found.attributes if a.attribute.slug not in (STANDARD_ATTRIBUTE, OCOP_ATTRIBUTE)],
     })
 
 

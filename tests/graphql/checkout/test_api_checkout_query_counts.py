@@ -28,7 +28,7 @@ PINS = {
     "checkoutCustomerNoteUpdate": 2,
     "checkoutPrivacyConsentUpdate": 2,
     "checkoutPaymentCreate": 2,
-    "checkoutComplete": 24,
+    "checkoutComplete": 27,  # 24 before harvest lots: their lock, their update, the line lot record
 }
 
 

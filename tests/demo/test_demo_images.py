@@ -5,7 +5,7 @@ import io
 
 from PIL import Image
 
-from storefront.core.demo.images import _font, product_picture
+from storefront.demo.images import _font, product_picture
 
 VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐƠƯ"
 
