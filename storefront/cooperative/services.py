@@ -274,7 +274,9 @@ def certification_save(*, actor, cooperative: Cooperative, data: Mapping, file=N
     """Create a vault certificate of `cooperative` (a file is required) or change one of its own (a new `file`
     replaces the scan). `data`: type, stars (OCOP), number, issuer, scope, valid_from, valid_until,
     scope_products (product ids of this cooperative), scope_product_types (product type ids)."""
-    from storefront.product.models import Product, ProductType
+    # The scope's models through the certificate's own relations: cooperatives do not import the catalog.
+    Product = Certification.scope_products.field.related_model
+    ProductType = Certification.scope_product_types.field.related_model
 
     require_cooperative_access(actor, cooperative.pk)
     if certification is not None and certification.cooperative_id != cooperative.pk:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from storefront.account.models import PersonalDataRequest
-from storefront.account.personal_data import personal_data_erase, personal_data_request_reject, personal_data_requests
+from storefront.privacy.services import personal_data_erase, personal_data_request_reject, personal_data_requests
 from storefront.core.audit import audit_entries
 from storefront.web.errors import flat_messages
 

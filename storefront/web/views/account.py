@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront.account.models import ConsentRecord
-from storefront.account.personal_data import (personal_data_erasure_pending, personal_data_erasure_request,
+from storefront.privacy.services import (personal_data_erasure_pending, personal_data_erasure_request,
                                               personal_data_erasure_requests_of, personal_data_export)
 from storefront.core.permissions import is_cooperative_staff, is_program_staff, is_trade_staff
 from storefront.account.error_codes import AccountErrorCode

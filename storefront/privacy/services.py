@@ -20,8 +20,10 @@ from storefront.core.audit import audit_record
 from storefront.core.models import AuditEntry
 from storefront.core.permissions import require_program_staff
 
-from .error_codes import AccountErrorCode
-from .models import Address, ConsentRecord, PersonalDataRequest, User
+from storefront.account.error_codes import AccountErrorCode
+from storefront.account.models import Address, ConsentRecord, PersonalDataRequest, User
+from storefront.checkout.models import Checkout
+from storefront.order.models import Order, OrderEvent, OrderStatus
 
 ERASED = "[đã xoá]"
 ADDRESS_EXPORT_FIELDS = ("first_name", "last_name", "company_name", "street_address_1", "street_address_2",
@@ -49,15 +51,11 @@ def _address(address: Address | None) -> dict | None:
 
 
 def _orders_of(user: User):
-    from storefront.order.models import Order
-
     return Order.objects.filter(user=user)
 
 
 def personal_data_export(*, actor) -> dict:
     """Everything the shop holds about `actor`, as JSON-ready data; recorded as a done request."""
-    from storefront.checkout.models import Checkout
-
     user = _signed_in(actor)
     orders = (_orders_of(user).select_related("shipping_address__province", "shipping_address__commune",
                                               "billing_address__province", "billing_address__commune")
@@ -166,9 +164,6 @@ def _anonymise_address(address: Address) -> None:
 
 def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataRequest:
     """Carry out a pending erasure: anonymise the account's orders, delete the rest, log it."""
-    from storefront.checkout.models import Checkout
-    from storefront.order.models import OrderEvent, OrderStatus
-
     require_program_staff(actor)
     with transaction.atomic():
         request = _pending_erasure(request)
@@ -221,8 +216,6 @@ def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataR
 
 def _addresses_in_use(ids: set[int]) -> set[int]:
     """Those of `ids` another account's book, a cart or an order still points at (never deleted here)."""
-    from storefront.checkout.models import Checkout
-    from storefront.order.models import Order
 
     used = set(User.addresses.through.objects.filter(address_id__in=ids).values_list("address_id", flat=True))
     for model in (Checkout, Order):

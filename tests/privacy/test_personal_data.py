@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from storefront.account.models import Address, ConsentRecord, PersonalDataRequest, User
-from storefront.account.personal_data import (ERASED, personal_data_erase, personal_data_erasure_request,
+from storefront.privacy.services import (ERASED, personal_data_erase, personal_data_erasure_request,
                                               personal_data_export, personal_data_request_reject,
                                               personal_data_requests)
 from storefront.account.services import address_book_add
