@@ -216,7 +216,6 @@ def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataR
 
 def _addresses_in_use(ids: set[int]) -> set[int]:
     """Those of `ids` another account's book, a cart or an order still points at (never deleted here)."""
-
     used = set(User.addresses.through.objects.filter(address_id__in=ids).values_list("address_id", flat=True))
     for model in (Checkout, Order):
         for field in ("shipping_address", "billing_address"):
