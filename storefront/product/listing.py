@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Window
 
@@ -54,10 +55,16 @@ class ProductListing:
     would defeat: the count is its own query. A shopper's answers are cached under the catalog
     version, keyed by the channel and every filter; a stock filter is never cached."""
 
-    def __init__(self, queryset, *, key, first_page_size: int, counted_with_first_page: bool):
-        self.queryset, self.key, self.first_page_size = queryset, key, first_page_size
-        self.counted_with_first_page = counted_with_first_page and not queryset.query.distinct
+    def __init__(self, make_queryset, *, key, first_page_size: int, counted_with_first_page: bool):
+        # The queryset is built on a cache miss only: building a search's may itself run a query
+        # (storefront/product/search.py), which a cached answer must not pay for.
+        self._make_queryset, self.key, self.first_page_size = make_queryset, key, first_page_size
+        self.counted_with_first_page = counted_with_first_page
         self._first = None
+
+    @cached_property
+    def queryset(self):
+        return self._make_queryset()
 
     def _cached(self, namespace: str, parts, compute):
         return compute() if self.key is None else cached(namespace, (self.key, parts), compute)
@@ -91,13 +98,14 @@ class ProductListing:
 def product_listing(*, channel, actor, first_page_size: int = 24, **filters) -> ProductListing:
     """The ids of `selectors.products_filter(channel=, actor=, **filters)` for paging.
     `first_page_size`: the first slice a caller will take (a search counts its matches with it)."""
-    queryset = products_filter(channel=channel, actor=actor, **filters)
     key = None
     if is_shopper_view(actor) and filters.get("in_stock") is None:  # stock is never cached
         key = (channel.pk, tuple(sorted((name, _key_part(value)) for name, value in filters.items()
                                         if value not in (None, "", (), []))))
-    return ProductListing(queryset, key=key, first_page_size=first_page_size,
-                          counted_with_first_page=bool(filters.get("query")))
+    # A collection filter makes the query DISTINCT, which a window count beside the page cannot serve.
+    return ProductListing(lambda: products_filter(channel=channel, actor=actor, **filters), key=key,
+                          first_page_size=first_page_size,
+                          counted_with_first_page=bool(filters.get("query")) and not filters.get("collection_ids"))
 
 
 @dataclass

@@ -26,6 +26,14 @@ PINS = {
 }
 
 
+def _search_check(name: str) -> int:
+    """On PostgreSQL a cold search asks once whether every word matches before it chooses word or
+    typo matching (storefront/product/search.py): one statement more than the substring search."""
+    from django.db import connection
+
+    return 1 if name == "search, cold" and connection.vendor == "postgresql" else 0
+
+
 def _statements(client, url, params=None) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
@@ -34,7 +42,8 @@ def _statements(client, url, params=None) -> int:
 
 
 def _check(name, count):
-    assert count == PINS[name], f"{name}: {count} statements, pinned at {PINS[name]}"
+    pinned = PINS[name] + _search_check(name)
+    assert count == pinned, f"{name}: {count} statements, pinned at {pinned}"
 
 
 @pytest.fixture

@@ -122,6 +122,14 @@ CATALOG_PINS = {
     "categories": 3, "category with products, cold": 10,
     "collections": 2, "collection with products, cold": 8,
 }
+
+
+def _search_check(name: str) -> int:
+    """On PostgreSQL a cold search asks once whether every word matches before it chooses word or
+    typo matching (storefront/product/search.py): one statement more than the substring search."""
+    from django.db import connection
+
+    return 1 if name == "search, cold" and connection.vendor == "postgresql" else 0
 CATEGORIES = """{ categories(first: 10, level: 0) { totalCount edges { node { slug name children(first: 5) {
     edges { node { slug } } } } } } }"""
 CATEGORY = """query($slug: String!) { category(slug: $slug) { name slug
@@ -135,7 +143,8 @@ SEARCH = """{ products(first: 12, channel: "vietnam", search: "nong san") { tota
 
 def _pinned(gql, name, query, variables=None, *, cold=True):
     count, data = _count(gql, query, variables or {}, cold=cold)
-    assert count == CATALOG_PINS[name], f"{name}: {count} statements, pinned at {CATALOG_PINS[name]}"
+    pinned = CATALOG_PINS[name] + _search_check(name)
+    assert count == pinned, f"{name}: {count} statements, pinned at {pinned}"
     return data
 
 
