@@ -138,6 +138,8 @@ class OrderEvent(models.Model):
         FULFILLMENT_CANCELED = "fulfillment_canceled", _("Hủy phần giao")
         CANCELED = "canceled", _("Hủy đơn")
         EXPIRED = "expired", _("Hết hạn thanh toán")
+        REFUND_GRANTED = "refund_granted", _("Ghi nhận khoản hoàn tiền")
+        REFUNDED = "refunded", _("Đã hoàn tiền")
         EMAIL_SENT = "email_sent", _("Đã gửi e-mail")
         NOTE_ADDED = "note_added", _("Ghi chú")
 
@@ -149,3 +151,62 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
+
+
+class OrderGrantedRefund(models.Model):
+    """Money owed back to the shopper (Saleor's granted refund): due when granted, paid when the
+    cooperative or the program has sent it and recorded the transfer's reference.
+
+    `cooperative` is whose part of the order the refund is for (and whose settlement bears it);
+    empty for a refund of the order as a whole (shipping, say). Amounts are integer VND.
+    """
+
+    class Status(models.TextChoices):
+        NONE = "none", _("Chờ hoàn tiền")
+        SUCCESS = "success", _("Đã hoàn tiền")
+
+    class Kind(models.TextChoices):
+        CANCELLATION = "cancellation", _("Hủy hàng")
+        RETURN = "return", _("Trả hàng")
+        WEIGHT = "weight", _("Chênh lệch khối lượng")
+        MANUAL = "manual", _("Hoàn tiền khác")
+
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Chuyển khoản")
+        CASH = "cash", _("Tiền mặt")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="granted_refunds")
+    cooperative = models.ForeignKey(
+        "cooperative.Cooperative", null=True, blank=True, on_delete=models.PROTECT, related_name="granted_refunds"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MANUAL)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="VND")
+    reason = models.TextField(blank=True)
+    shipping_costs_included = models.BooleanField(default=False)
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.BANK_TRANSFER)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NONE)
+    reference = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="granted_refund_amount_positive")]
+
+
+class OrderGrantedRefundLine(models.Model):
+    """Which order line (and how many of its units) a granted refund is for."""
+
+    granted_refund = models.ForeignKey(OrderGrantedRefund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="granted_refund_lines")
+    quantity = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
