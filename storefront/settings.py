@@ -226,6 +226,12 @@ CATALOG_SYNC_RATE_URL = os.environ.get("CATALOG_SYNC_RATE_URL", "")
 GRAPHENE = {
     "SCHEMA": "storefront.graphql.api.schema",
     "RELAY_CONNECTION_MAX_LIMIT": 100,
+    # graphene-django adds its DjangoDebugMiddleware by default when DEBUG is on. It swaps every
+    # connection's cursor for a recording one and swaps it back only when a `_debug` field is
+    # resolved; the API has no such field (Saleor neither), so the recording cursor stayed on the
+    # thread's connection for good, and its executemany breaks any later batch write with
+    # `TypeError: not enough arguments for format string` (catalog_sync saves listings that way).
+    "MIDDLEWARE": [],
 }
 # The API's trimmed execution context (storefront/graphql/core/execution.py; bench/RESULTS.md has
 # its measured worth); off: graphql-core-promise's own. On, start-up checks the graphql-core release.
