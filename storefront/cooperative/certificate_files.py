@@ -1,22 +1,23 @@
 """What a certificate scan must be before it is stored: a PDF without active content, or a JPEG/PNG image.
 
-The kind is decided from the first bytes, never from the name or the browser's content type. Images are
-re-encoded (only pixels survive: no EXIF, no trailing payload). PDFs are parsed with pypdf and every object
-reachable from the trailer is walked: a document that runs anything on its own (JavaScript, an open action,
-additional actions, a launch of another program, embedded files) is refused, and so is one that cannot be
-parsed, since a reader that tolerates a broken file may see objects our parser did not.
+The kind is decided from the first bytes, never from the name or the browser's content type. Images go
+through the shop's one image check (`storefront.core.uploads`: pixel cap, decoded and re-encoded, so only
+pixels survive: no EXIF, no trailing payload). PDFs are parsed with pypdf and every object reachable from
+the trailer is walked: a document that runs anything on its own (JavaScript, an open action, additional
+actions, a launch of another program, embedded files) is refused, and so is one that cannot be parsed,
+since a reader that tolerates a broken file may see objects our parser did not.
 """
 from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+
+from storefront.core.uploads import UploadRejected, image_clean, read_capped
 
 from .error_codes import CooperativeErrorCode
 
@@ -58,18 +59,10 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _read_capped(uploaded_file, limit: int) -> bytes:
-    if getattr(uploaded_file, "size", None) is not None and uploaded_file.size > limit:
-        return b"\0" * (limit + 1)
-    if hasattr(uploaded_file, "seek"):
-        uploaded_file.seek(0)
-    return uploaded_file.read(limit + 1)
-
-
 def certificate_file_check(uploaded_file) -> CheckedFile:
     """The bytes to store for an acceptable scan, else ValidationError({"file": ...})."""
     limit = settings.CERTIFICATE_MAX_BYTES
-    data = _read_capped(uploaded_file, limit)
+    data = read_capped(uploaded_file, limit)
     if len(data) > limit:
         raise _error(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)},
                      CooperativeErrorCode.FILE_TOO_LARGE)
@@ -86,35 +79,12 @@ def certificate_file_check(uploaded_file) -> CheckedFile:
 
 
 def _image_clean(data: bytes, kind: str) -> bytes:
-    pixel_cap = settings.CERTIFICATE_MAX_PIXELS
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            found = image.format
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _error(_("Ảnh có quá nhiều điểm ảnh."), CooperativeErrorCode.FILE_TOO_LARGE) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise _error(_("Ảnh bị hỏng, không đọc được.")) from None
-        if found != kind.upper():
-            raise _error(_("Nội dung ảnh không khớp định dạng của nó."))
-        if width < 1 or height < 1 or width * height > pixel_cap:
-            raise _error(_("Ảnh %(w)s×%(h)s quá lớn: tối đa %(mp)s triệu điểm ảnh.")
-                         % {"w": width, "h": height, "mp": round(pixel_cap / 1_000_000)},
-                         CooperativeErrorCode.FILE_TOO_LARGE)
-        try:
-            image.load()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _error(_("Ảnh bị hỏng, không đọc được.")) from None
-    if kind == JPEG:
-        image = image.convert("RGB")
-    elif image.mode not in ("RGB", "RGBA", "L", "P"):
-        image = image.convert("RGBA")
-    image.info = {}
-    out = io.BytesIO()
-    image.save(out, format=kind.upper(), **({"quality": 90} if kind == JPEG else {}))
-    return out.getvalue()
+    same = {kind.upper(): kind.upper()}  # the content must be the image its signature announced
+    try:
+        return image_clean(data, max_pixels=settings.CERTIFICATE_MAX_PIXELS, formats=same).data
+    except UploadRejected as exc:
+        raise _error(exc.message, CooperativeErrorCode.FILE_TOO_LARGE if exc.too_large
+                     else CooperativeErrorCode.INVALID_FILE) from None
 
 
 def _pdf_check(data: bytes) -> None:

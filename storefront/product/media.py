@@ -1,100 +1,39 @@
-"""Product images: what an upload must be before it is stored, and the WebP thumbnails made from it.
-
-An upload is read up to the byte cap, opened lazily (Pillow reads only the header), refused when
-its declared size exceeds the pixel cap (so a decompression bomb is never decoded), then decoded,
-turned upright and re-encoded, which drops EXIF (GPS position, camera serials) with everything
-else that is not pixels.
+"""Product images: an upload checked and re-encoded by `storefront.core.uploads` (content sniffed,
+byte and pixel caps, EXIF dropped), stored on its media row, and the WebP thumbnails made from it.
 """
 from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from storefront.core.uploads import UploadRejected, image_upload_clean
 
 from .error_codes import ProductErrorCode
 from .models import ProductMedia, ProductMediaThumbnail
 
-# Formats accepted on upload -> format stored (animated GIFs keep their first frame, as PNG).
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 THUMBNAIL_FORMAT = "WEBP"
 
 Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
 
-def _error(message: str, code: ProductErrorCode) -> ValidationError:
-    return ValidationError({"image": ValidationError(message, code=code.value)})
-
-
-def _read_capped(uploaded_file, limit: int) -> bytes:
-    """At most `limit` + 1 bytes: enough to know the file is too big without reading all of it."""
-    if getattr(uploaded_file, "size", None) is not None and uploaded_file.size > limit:
-        return b"\0" * (limit + 1)
-    if hasattr(uploaded_file, "seek"):
-        uploaded_file.seek(0)
-    return uploaded_file.read(limit + 1)
-
-
-def image_check_and_clean(uploaded_file) -> tuple[bytes, str, int, int]:
-    """(re-encoded bytes, stored format, width, height) of an acceptable upload, else ValidationError."""
-    byte_cap = settings.MAX_IMAGE_UPLOAD_BYTES
-    pixel_cap = settings.MAX_IMAGE_PIXELS
-    data = _read_capped(uploaded_file, byte_cap)
-    if len(data) > byte_cap:
-        raise _error(_("Ảnh quá lớn: tối đa %(mb)s MB.") % {"mb": round(byte_cap / 1024 / 1024, 1)},
-                     ProductErrorCode.IMAGE_TOO_LARGE)
-    if not data:
-        raise _error(_("Tệp rỗng."), ProductErrorCode.INVALID)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            source_format = image.format
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _error(_("Ảnh có quá nhiều điểm ảnh."), ProductErrorCode.IMAGE_TOO_LARGE) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise _error(_("Tệp không phải là ảnh (chấp nhận JPEG, PNG, WebP)."), ProductErrorCode.INVALID) from None
-        if source_format not in ACCEPTED_FORMATS:
-            raise _error(_("Định dạng ảnh không được hỗ trợ: %(f)s (chấp nhận JPEG, PNG, WebP).")
-                         % {"f": source_format}, ProductErrorCode.INVALID)
-        if width < 1 or height < 1 or width * height > pixel_cap:
-            raise _error(
-                _("Ảnh %(w)s×%(h)s quá lớn: tối đa %(mp)s triệu điểm ảnh.")
-                % {"w": width, "h": height, "mp": round(pixel_cap / 1_000_000)},
-                ProductErrorCode.IMAGE_TOO_LARGE,
-            )
-        try:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _error(_("Ảnh bị hỏng, không đọc được."), ProductErrorCode.INVALID) from None
-    stored_format = ACCEPTED_FORMATS[source_format]
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    if stored_format == "JPEG":
-        image = image.convert("RGB")
-    elif image.mode not in ("RGB", "RGBA") and not (stored_format == "PNG" and image.mode in ("P", "L")):
-        image = image.convert("RGBA" if has_alpha else "RGB")
-    image.info = {}  # nothing of the source's metadata is carried over
-    out = io.BytesIO()
-    options = {"JPEG": {"quality": 88, "optimize": True}, "PNG": {}, "WEBP": {"quality": 85}}
-    image.save(out, format=stored_format, **options[stored_format])
-    return out.getvalue(), stored_format, image.width, image.height
-
-
 def media_store_image(media: ProductMedia, uploaded_file, *, name_hint: str) -> ProductMedia:
-    """Check `uploaded_file` and put its cleaned bytes on `media` (not saved to the database)."""
-    data, stored_format, width, height = image_check_and_clean(uploaded_file)
-    digest = hashlib.sha256(data).hexdigest()
-    name = f"{(name_hint or 'anh')[:60]}-{digest[:12]}.{EXTENSIONS[stored_format]}"
-    media.image.save(name, ContentFile(data), save=False)
-    media.width, media.height, media.content_hash = width, height, digest
+    """Check `uploaded_file` and put its cleaned bytes on `media` (not saved to the database);
+    ValidationError({"image": ...}) when it is not an acceptable picture."""
+    try:
+        image = image_upload_clean(uploaded_file, max_bytes=settings.MAX_IMAGE_UPLOAD_BYTES,
+                                   max_pixels=settings.MAX_IMAGE_PIXELS)
+    except UploadRejected as exc:
+        code = ProductErrorCode.IMAGE_TOO_LARGE if exc.too_large else ProductErrorCode.INVALID
+        raise ValidationError({"image": ValidationError(exc.message, code=code.value)}) from None
+    digest = hashlib.sha256(image.data).hexdigest()
+    name = f"{(name_hint or 'anh')[:60]}-{digest[:12]}.{image.extension}"
+    media.image.save(name, ContentFile(image.data), save=False)
+    media.width, media.height, media.content_hash = image.width, image.height, digest
     return media
 
 
