@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Address, ConsentRecord, User
+from .services import user_roles_changed, user_roles_snapshot
 
 
 @admin.register(User)
@@ -24,6 +25,20 @@ class UserAdmin(DjangoUserAdmin):
         (_("Địa chỉ"), {"fields": ["addresses", "default_shipping_address", "default_billing_address"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    # Role changes made here are written to the audit log (who, when, each flag, group or permission
+    # before → after). The form has already set the new values on `obj`, so "before" is read from the
+    # database; groups and permissions are saved after the user, hence the entry in save_related.
+    def save_model(self, request, obj, form, change):
+        before = User.objects.get(pk=obj.pk) if change else User()
+        request._user_roles_before = user_roles_snapshot(before)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_user_roles_before", None)
+        if before is not None:
+            user_roles_changed(actor=request.user, user=form.instance, before=before)
 
 
 @admin.register(Address)

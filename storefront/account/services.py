@@ -177,6 +177,29 @@ def user_roles_update(*, actor, user: User, is_trade_staff: bool | None = None,
     return user
 
 
+# What decides what a user may do, as the audit log compares it before and after an edit.
+ROLE_FIELDS = ("is_active", "is_trade_staff", "is_program_staff", "is_staff", "is_superuser")
+
+
+def user_roles_snapshot(user: User) -> dict:
+    """The role flags, Django groups and permissions of `user` (a user not yet saved has none of the two)."""
+    values = {name: getattr(user, name) for name in ROLE_FIELDS}
+    groups = user.groups.values_list("name", flat=True) if user.pk else ()
+    permissions = (user.user_permissions.values_list("content_type__app_label", "codename") if user.pk else ())
+    values["groups"] = ", ".join(sorted(groups))
+    values["user_permissions"] = ", ".join(sorted(f"{app}.{codename}" for app, codename in permissions))
+    return values
+
+
+def user_roles_changed(*, actor, user: User, before: dict) -> AuditEntry | None:
+    """Record in the audit log how `user`'s roles differ from `before` (a `user_roles_snapshot` taken
+    ahead of an edit made outside `user_roles_update`: Django admin's user form), if they do."""
+    changes = changed_fields(before, user_roles_snapshot(user))
+    if not changes:
+        return None
+    return audit_record(actor=actor, action=AuditEntry.Action.USER_ROLES, target=user, changes=changes)
+
+
 # --- address book --------------------------------------------------------------------------------
 
 

@@ -3,13 +3,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Certification, Cooperative, CooperativeMember
-from .services import cooperative_approve, cooperative_suspend
+from .services import cooperative_approve, cooperative_member_add, cooperative_member_remove, cooperative_suspend
 
 
 class CooperativeMemberInline(admin.TabularInline):
     model = CooperativeMember
     extra = 0
     autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]  # when someone joined is a fact, not a setting
 
 
 class CertificationInline(admin.TabularInline):
@@ -28,6 +29,22 @@ class CooperativeAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
     inlines = [CooperativeMemberInline, CertificationInline]
     actions = ["approve", "suspend"]
+
+    def save_formset(self, request, form, formset, change):
+        """Memberships go through the cooperative services, which check who may manage members and
+        record each addition, role change and removal in the audit log."""
+        if formset.model is not CooperativeMember:
+            return super().save_formset(request, form, formset, change)
+        cooperative = form.instance
+        formset.save(commit=False)  # fills new_objects, changed_objects and deleted_objects; writes nothing
+        for member in formset.deleted_objects:
+            cooperative_member_remove(actor=request.user, member=member)
+        for member, changed in formset.changed_objects:
+            if "user" in changed:  # the row now names someone else: the first person leaves, the second joins
+                cooperative_member_remove(actor=request.user, member=CooperativeMember.objects.get(pk=member.pk))
+            cooperative_member_add(actor=request.user, cooperative=cooperative, user=member.user, role=member.role)
+        for member in formset.new_objects:
+            cooperative_member_add(actor=request.user, cooperative=cooperative, user=member.user, role=member.role)
 
     @admin.action(description=_("Duyệt các hợp tác xã đã chọn"))
     def approve(self, request, queryset):

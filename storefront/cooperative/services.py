@@ -233,24 +233,56 @@ def cooperative_update_profile(*, actor, cooperative: Cooperative, data: Mapping
     return cooperative
 
 
-def cooperative_member_add(*, actor, cooperative: Cooperative, user, role: str = CooperativeMember.Role.STAFF
-                           ) -> CooperativeMember:
-    """Add (or change the role of) a member. Owners and program staff manage members."""
+def _require_member_manager(actor, cooperative: Cooperative) -> None:
     require_cooperative_access(actor, cooperative.pk)
     if not is_program_staff(actor) and not CooperativeMember.objects.filter(
         cooperative=cooperative, user=actor, role=CooperativeMember.Role.OWNER
     ).exists():
         raise PermissionDenied(_("Chỉ chủ nhiệm hợp tác xã được quản lý thành viên."))
+
+
+def _forget_memberships(user) -> None:
+    if hasattr(user, "_cooperative_ids"):
+        del user._cooperative_ids
+
+
+def cooperative_member_add(*, actor, cooperative: Cooperative, user, role: str = CooperativeMember.Role.STAFF
+                           ) -> CooperativeMember:
+    """Add (or change the role of) a member. Owners and program staff manage members; the audit log
+    records who gave whom which role (before → after)."""
+    _require_member_manager(actor, cooperative)
     if role not in CooperativeMember.Role.values:
         raise _error("role", _("Vai trò không hợp lệ."), CooperativeErrorCode.INVALID)
     if not user.is_active:
         raise _error("user", _("Tài khoản đã bị khoá."), CooperativeErrorCode.INVALID)
-    member, _created = CooperativeMember.objects.update_or_create(
-        cooperative=cooperative, user=user, defaults={"role": role}
-    )
-    if hasattr(user, "_cooperative_ids"):
-        del user._cooperative_ids
+    with transaction.atomic():
+        member = (CooperativeMember.objects.select_for_update()
+                  .filter(cooperative=cooperative, user=user).first())
+        before = member.role if member is not None else None
+        if member is None:
+            member = CooperativeMember.objects.create(cooperative=cooperative, user=user, role=role)
+        elif member.role != role:
+            member.role = role
+            member.save(update_fields=["role"])
+        if before != role:
+            audit_record(actor=actor, action=AuditEntry.Action.COOPERATIVE_MEMBER, target=cooperative,
+                         changes={"member": user.email, "role": [before, role]})
+    _forget_memberships(user)
     return member
+
+
+def cooperative_member_remove(*, actor, member: CooperativeMember) -> None:
+    """Take a member out of their cooperative (owners and program staff), recorded in the audit log."""
+    cooperative = member.cooperative
+    _require_member_manager(actor, cooperative)
+    with transaction.atomic():
+        removed = CooperativeMember.objects.select_for_update().filter(pk=member.pk).first()
+        if removed is None:  # already gone
+            return
+        removed.delete()
+        audit_record(actor=actor, action=AuditEntry.Action.COOPERATIVE_MEMBER, target=cooperative,
+                     changes={"member": member.user.email, "role": [removed.role, None]})
+    _forget_memberships(member.user)
 
 
 # --- certificate vault ---------------------------------------------------------------------------------

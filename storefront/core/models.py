@@ -60,6 +60,7 @@ class AuditEntry(models.Model):
         COOPERATIVE_APPROVE = "cooperative.approve", _("Duyệt hợp tác xã")
         COOPERATIVE_SUSPEND = "cooperative.suspend", _("Tạm ngừng hợp tác xã")
         USER_ROLES = "user.roles", _("Đổi vai trò người dùng")
+        COOPERATIVE_MEMBER = "cooperative.member", _("Đổi thành viên hoặc vai trò trong hợp tác xã")
         PRICE_CHANGE = "variant.price", _("Đổi giá")
         STOCK_CHANGE = "variant.stock", _("Đổi tồn kho")
         PRODUCT_PUBLICATION = "product.publication", _("Đăng bán / ngừng bán sản phẩm")
