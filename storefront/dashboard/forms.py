@@ -94,6 +94,12 @@ class CooperativeProfileForm(forms.Form):
     certifications = forms.MultipleChoiceField(label=_("Chứng nhận của hợp tác xã"), required=False,
                                                widget=forms.CheckboxSelectMultiple,
                                                choices=[c for c in Certification.Type.choices if c[0] != "OCOP"])
+    return_window_days = forms.IntegerField(
+        label=_("Thời hạn nhận trả hàng (ngày sau khi giao)"), min_value=0, max_value=90,
+        help_text=_("0 = không nhận trả hàng."))
+    fresh_return_window_hours = forms.IntegerField(
+        label=_("Thời hạn nhận trả hàng tươi (giờ sau khi giao)"), min_value=0, max_value=168,
+        help_text=_("Sản phẩm đánh dấu “hàng tươi, dễ hỏng”; khách phải gửi ảnh tình trạng hàng."))
 
     def profile_data(self) -> dict:
         data = dict(self.cleaned_data)
