@@ -1,6 +1,7 @@
 """Returns: the window, the request (lines, photo, refund account), the cooperative's decision
 (restock into the lots or write off, the refund and its settlement), paying the refund, the mails."""
 import io
+import os
 from datetime import timedelta
 
 import pytest
@@ -304,3 +305,28 @@ def test_a_late_accept_still_respects_the_delivered_units(delivered, customer, c
     assert codes(exc.value) == {"lines": ["invalid_quantity"]}
     assert order_total_granted_refund(order=delivered) == 186_550 * 3 // 5
     assert Fulfillment.objects.get().status == Fulfillment.Status.DELIVERED
+
+
+def test_personal_data_holds_the_returns_and_erasure_removes_photo_and_account(delivered, customer, coop_staff,
+                                                                                product, program_staff):
+    from storefront.privacy.services import personal_data_erase, personal_data_erasure_request, personal_data_export
+
+    product.perishable = True
+    product.save()
+    order_return = ask(delivered, customer, photo=jpeg())
+    exported = personal_data_export(actor=customer)["returns"]
+    assert [(r["bank_account_no"], r["photo"], r["reason"]) for r in exported] == [("0071001234567", True, "Gạo bị ẩm")]
+    request = personal_data_erasure_request(actor=customer)
+    with pytest.raises(ValidationError):  # the return is still to decide, the refund still to pay
+        personal_data_erase(actor=program_staff, request=request)
+    order_return = return_accept(order_return=order_return, actor=coop_staff)
+    with pytest.raises(ValidationError):
+        personal_data_erase(actor=program_staff, request=request)
+    return_refund_mark_paid(order_return=order_return, actor=coop_staff, reference="FT9")
+    photo_path = order_return.photo.path
+    done = personal_data_erase(actor=program_staff, request=request)
+    assert done.outcome["returns_anonymised"] == 1
+    order_return.refresh_from_db()
+    assert (order_return.photo.name, order_return.bank_account_no, order_return.bank_account_name) == ("", "", "")
+    assert order_return.reason != "Gạo bị ẩm" and order_return.amount == 74_620
+    assert not os.path.exists(photo_path)
