@@ -481,6 +481,13 @@ def refund_grant_for_order(*, order: Order, actor, amount: int | None, reason: s
                 raise _error("amount", _("Vui lòng nhập số tiền hoàn hoặc chọn dòng hàng."),
                              OrderGrantRefundCreateErrorCode.REQUIRED)
         refundable = order_refundable_amount(order=locked)
+        if cooperative_id is not None:
+            # A cooperative refunds at most what its own part came to, less what is already granted on it.
+            part = Fulfillment.objects.filter(order=locked, cooperative_id=cooperative_id).values_list(
+                "subtotal_amount", flat=True).first() or 0
+            granted_on_part = OrderGrantedRefund.objects.filter(order=locked, cooperative_id=cooperative_id).aggregate(
+                total=Sum("amount"))["total"] or 0
+            refundable = min(refundable, max(0, int(part) - int(granted_on_part)))
         if amount > refundable:
             raise _error("amount", _("Số tiền hoàn (%(amount)d ₫) lớn hơn số tiền còn có thể hoàn (%(refundable)d ₫).")
                          % {"amount": amount, "refundable": refundable},

@@ -135,3 +135,23 @@ def test_each_cooperative_sees_only_its_own_refunds(gql_as, delivered, coop_staf
     assert mine["totalGrantedRefund"] == {"amount": 5_000.0}
     body = gql_as(other_coop_staff).post(ORDER, {"id": order_id})
     assert body["data"]["order"] is None
+
+
+def test_a_cooperative_refunds_at_most_its_own_part(gql_as, variant, channel, shipping_method, customer,
+                                                   coop_staff, program_staff):
+    """Without lines, a cooperative's refund is capped by its part (2 × 195,000 ₫), not by all that was
+    charged (the 30,000 ₫ shipping too)."""
+    order = place_order(channel, [(variant, 2)], actor=customer, gateway=VIETQR)
+    order_mark_as_paid(order=order, actor=program_staff, amount=order.total_amount, reference="FT2")
+    assert order.total_amount == 390_000 + 30_000
+    order_id = global_id("Order", order.pk)
+    transaction_id = global_id("TransactionItem", Payment.objects.get(order=order).pk)
+    data = gql_as(coop_staff).execute(GRANT, {"id": order_id, "input": {"amount": 390_001,
+                                                                         "transactionId": transaction_id}})
+    assert [e["code"] for e in data["orderGrantRefundCreate"]["errors"]] == ["AMOUNT_GREATER_THAN_AVAILABLE"]
+    data = gql_as(coop_staff).execute(GRANT, {"id": order_id, "input": {"amount": 390_000,
+                                                                         "transactionId": transaction_id}})
+    assert data["orderGrantRefundCreate"]["grantedRefund"]["amount"]["amount"] == 390_000
+    data = gql_as(program_staff).execute(GRANT, {"id": order_id, "input": {"amount": 30_000,
+                                                                            "transactionId": transaction_id}})
+    assert data["orderGrantRefundCreate"]["errors"] == []  # the shipping is the program's to refund
