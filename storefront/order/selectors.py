@@ -151,7 +151,8 @@ def transfer_instructions(*, order: Order) -> TransferInstructions | None:
 
 
 def _returns_with_details(qs: QuerySet) -> QuerySet:
-    return qs.select_related("order", "fulfillment", "cooperative", "granted_refund").prefetch_related(
+    return qs.select_related("order", "fulfillment", "cooperative", "granted_refund__paid_by",
+                             "decided_by").prefetch_related(
         Prefetch("lines", queryset=OrderReturnLine.objects.select_related("order_line").order_by("pk")))
 
 
