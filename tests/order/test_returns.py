@@ -330,3 +330,21 @@ def test_personal_data_holds_the_returns_and_erasure_removes_photo_and_account(d
     assert (order_return.photo.name, order_return.bank_account_no, order_return.bank_account_name) == ("", "", "")
     assert order_return.reason != "Gạo bị ẩm" and order_return.amount == 74_620
     assert not os.path.exists(photo_path)
+
+
+def test_the_errors_are_translated(delivered, customer, product):
+    from django.utils import translation
+
+    part = delivered.fulfillments.get()
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as late:
+            ask(delivered, customer, now=part.delivered_at + timedelta(days=8))
+        with pytest.raises(ValidationError) as too_many:
+            ask(delivered, customer, quantity=6)
+        product.perishable = True
+        product.save()
+        with pytest.raises(ValidationError) as no_photo:
+            ask(delivered, customer)
+    assert late.value.messages[0].startswith("The return window for")
+    assert "can still be returned" in too_many.value.messages[0]
+    assert no_photo.value.messages == ["Fresh goods: please attach a photo of the goods' condition."]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from storefront.core.permissions import is_cooperative_staff, is_program_staff
 from storefront.order import returns as order_returns
@@ -40,7 +41,7 @@ def _whole_dong(value, *, field: str, code) -> int | None:
         return None
     amount = Decimal(str(value))
     if amount != amount.to_integral_value() or amount <= 0:
-        raise ValidationError({field: ValidationError("Số tiền phải là số nguyên dương (đồng).", code=code.value)})
+        raise ValidationError({field: ValidationError(_("Số tiền phải là số nguyên dương (đồng)."), code=code.value)})
     return int(amount)
 
 
@@ -59,7 +60,7 @@ def order_fulfillment_return_products(root, info, order, input):
                                     ("fulfillment_lines", "fulfillment_line_id", "FulfillmentLine")):
         for line_input in input.get(key) or ():
             if line_input.get("replace"):
-                raise ValidationError({key: ValidationError("Chưa hỗ trợ đổi hàng; hãy trả hàng và đặt đơn mới.",
+                raise ValidationError({key: ValidationError(_("Chưa hỗ trợ đổi hàng; hãy trả hàng và đặt đơn mới."),
                                                             code=OrderErrorCode.INVALID.value)})
             line_id = decode_id(line_input.get(id_field), expected=typename, field=key)
             lines[line_id] = lines.get(line_id, 0) + int(line_input.get("quantity") or 0)
@@ -67,7 +68,7 @@ def order_fulfillment_return_products(root, info, order, input):
                 write_off.add(line_id)
     if input.get("include_shipping_costs") and input.get("amount_to_refund") is None:
         raise ValidationError({"include_shipping_costs": ValidationError(
-            "Phí vận chuyển không hoàn qua trả hàng của một hợp tác xã.", code=OrderErrorCode.INVALID.value)})
+            _("Phí vận chuyển không hoàn qua trả hàng của một hợp tác xã."), code=OrderErrorCode.INVALID.value)})
     amount = _whole_dong(input.get("amount_to_refund"), field="amount_to_refund", code=OrderErrorCode.INVALID)
     try:
         order_returns.return_record(order=found, actor=user, lines=lines, reason=input.get("reason") or "",
@@ -84,17 +85,17 @@ def order_grant_refund_create(root, info, id, input):
     codes = OrderGrantRefundCreateErrorCode
     if input.get("grant_refund_for_shipping"):
         raise ValidationError({"grant_refund_for_shipping": ValidationError(
-            "Phí vận chuyển: hãy ghi số tiền hoàn (amount).", code=codes.INVALID.value)})
+            _("Phí vận chuyển: hãy ghi số tiền hoàn (amount)."), code=codes.INVALID.value)})
     payment_pk = decode_id(input.get("transaction_id"), expected=("TransactionItem", "Payment"),
                            field="transaction_id", code=codes.NOT_FOUND.value)
     payment = Payment.objects.filter(order=found, pk=int(payment_pk) if payment_pk.isdigit() else 0,
                                      status=Payment.Status.CHARGED).first()
     if payment is None:
-        raise ValidationError({"transaction_id": ValidationError("Không tìm thấy khoản thanh toán của đơn này.",
+        raise ValidationError({"transaction_id": ValidationError(_("Không tìm thấy khoản thanh toán của đơn này."),
                                                                  code=codes.NOT_FOUND.value)})
     amount = _whole_dong(input.get("amount"), field="amount", code=codes.INVALID)
     if amount is not None and amount > payment.captured_amount:
-        raise ValidationError({"amount": ValidationError("Số tiền hoàn lớn hơn khoản đã thanh toán.",
+        raise ValidationError({"amount": ValidationError(_("Số tiền hoàn lớn hơn khoản đã thanh toán."),
                                                          code=codes.AMOUNT_GREATER_THAN_AVAILABLE.value)})
     lines: dict[str, int] = {}
     for line_input in input.get("lines") or ():
