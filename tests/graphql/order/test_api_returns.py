@@ -155,3 +155,30 @@ def test_a_cooperative_refunds_at_most_its_own_part(gql_as, variant, channel, sh
     data = gql_as(program_staff).execute(GRANT, {"id": order_id, "input": {"amount": 30_000,
                                                                             "transactionId": transaction_id}})
     assert data["orderGrantRefundCreate"]["errors"] == []  # the shipping is the program's to refund
+
+
+def test_in_a_shared_order_a_cooperative_touches_only_its_own_lines(gql_as, variant, other_coop, channel,
+                                                                   shipping_method, customer, coop_staff,
+                                                                   other_coop_staff, program_staff):
+    from tests.factories import make_product
+
+    greens = make_product(other_coop, channel, name="Cải ngọt", price=20_000).variants.get()
+    order = place_order(channel, [(variant, 1), (greens, 2)], actor=customer, gateway=VIETQR)
+    order_mark_as_paid(order=order, actor=program_staff, amount=order.total_amount, reference="FT3")
+    order_fulfill(order=order, lines={str(line.pk): line.quantity for line in order.lines.all()},
+                  tracking_number="VN3", actor=program_staff)
+    for part in order.fulfillments.all():
+        fulfillment_deliver(fulfillment=part, actor=program_staff)
+    theirs = order.lines.get(cooperative=other_coop)
+    order_id = global_id("Order", order.pk)
+    body = gql_as(coop_staff).post(RETURN, {"order": order_id, "input": {
+        "orderLines": [{"orderLineId": global_id("OrderLine", theirs.pk), "quantity": 1}], "refund": True}})
+    assert_permission_denied(body, "orderFulfillmentReturnProducts")
+    body = gql_as(coop_staff).post(GRANT, {"id": order_id, "input": {
+        "lines": [{"id": global_id("OrderLine", theirs.pk), "quantity": 1}],
+        "transactionId": global_id("TransactionItem", Payment.objects.get(order=order).pk)}})
+    assert_permission_denied(body, "orderGrantRefundCreate")
+    assert not OrderReturn.objects.exists() and not OrderGrantedRefund.objects.exists()
+    data = gql_as(other_coop_staff).execute(RETURN, {"order": order_id, "input": {
+        "orderLines": [{"orderLineId": global_id("OrderLine", theirs.pk), "quantity": 1}], "refund": True}})
+    assert data["orderFulfillmentReturnProducts"]["order"]["totalGrantedRefund"]["amount"] == 20_000
