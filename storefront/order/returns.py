@@ -8,6 +8,9 @@ unit price × quantity (units marked down near expiry), the k units returned aft
 refund ⌊T·(p+k)/n⌋ − ⌊T·p/n⌋ (T the line's total, n its quantity), so returning a line whole, in any
 number of returns, refunds exactly T, and never more. `refund_grant` caps the order as a whole.
 
+A return changes no order, part or line total (what was sold stays what was sold, as in Saleor): the
+money going back is the granted refund, and the cooperative's ledger bears it as an ADJUSTMENT.
+
 Locks: the order, then the part, then the return (then stock rows and lots, by the lots module),
 the same order as every other order action.
 """
