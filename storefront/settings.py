@@ -140,6 +140,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "storefront" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files only their owners may see (return photos): outside MEDIA_ROOT, which the web server serves to anyone.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads: images are checked by the product service; these caps stop huge bodies earlier.

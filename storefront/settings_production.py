@@ -149,6 +149,15 @@ if AWS_STORAGE_BUCKET_NAME:
             "object_parameters": {"CacheControl": "public, max-age=31536000"},
         },
     }
+    # Files only their owners may see (return photos), served through a view that checks who asks:
+    # under their own prefix, never public (give the bucket no public read on `private/`).
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**STORAGES["default"]["OPTIONS"], "custom_domain": None, "default_acl": "private",
+                    "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"), "querystring_auth": True,
+                    "object_parameters": {"CacheControl": "private, no-store"}},
+    }
+# Without a bucket, private files stay under HTX_VAR_DIR (PRIVATE_MEDIA_ROOT), which nginx does not serve.
 
 # --- Mail goes out over SMTP. ----------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

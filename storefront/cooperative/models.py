@@ -34,6 +34,10 @@ class Cooperative(models.Model):
     members_count = models.PositiveIntegerField(null=True, blank=True)
     farm_area_ha = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     tax_code = models.CharField(max_length=20, blank=True)
+    # How long after delivery a shopper may ask to return goods: fresh (perishable) goods in hours,
+    # everything else in days; 0 = this cooperative takes no returns of that kind.
+    return_window_days = models.PositiveSmallIntegerField(default=7)
+    fresh_return_window_hours = models.PositiveSmallIntegerField(default=24)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)

@@ -46,6 +46,10 @@ def _unique_slug(base: str, *, exclude_pk=None) -> str:
     return slug
 
 
+MAX_RETURN_WINDOW_DAYS = 90
+MAX_FRESH_RETURN_WINDOW_HOURS = 168
+
+
 def _clean_optional_int(data, field, maximum):
     raw = data.get(field)
     if raw in (None, ""):
@@ -117,6 +121,14 @@ def _clean_profile(data: Mapping, *, cooperative: Cooperative | None) -> dict:
             if not area.is_finite() or area < 0 or area >= Decimal("1e8"):
                 raise _error("farm_area_ha", _("Diện tích không hợp lệ."), CooperativeErrorCode.INVALID)
             cleaned["farm_area_ha"] = area.quantize(Decimal("0.01"))
+    # Return windows after delivery (0 = no returns of that kind): up to 90 days, fresh goods up to a week.
+    for field, maximum in (("return_window_days", MAX_RETURN_WINDOW_DAYS),
+                           ("fresh_return_window_hours", MAX_FRESH_RETURN_WINDOW_HOURS)):
+        if field in data:
+            value = _clean_optional_int(data, field, maximum)
+            if value is None:
+                raise _error(field, _("Trường này là bắt buộc."), CooperativeErrorCode.REQUIRED)
+            cleaned[field] = value
     return cleaned
 
 

@@ -94,10 +94,19 @@ class CooperativeProfileForm(forms.Form):
     certifications = forms.MultipleChoiceField(label=_("Chứng nhận của hợp tác xã"), required=False,
                                                widget=forms.CheckboxSelectMultiple,
                                                choices=[c for c in Certification.Type.choices if c[0] != "OCOP"])
+    return_window_days = forms.IntegerField(
+        label=_("Thời hạn nhận trả hàng (ngày sau khi giao)"), min_value=0, max_value=90, required=False,
+        help_text=_("0 = không nhận trả hàng."))
+    fresh_return_window_hours = forms.IntegerField(
+        label=_("Thời hạn nhận trả hàng tươi (giờ sau khi giao)"), min_value=0, max_value=168, required=False,
+        help_text=_("Sản phẩm đánh dấu “hàng tươi, dễ hỏng”; khách phải gửi ảnh tình trạng hàng."))
 
     def profile_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["certifications"] = [{"type": t} for t in data.pop("certifications", [])]
+        for field in ("return_window_days", "fresh_return_window_hours"):
+            if data.get(field) is None:  # left empty (or registering): the cooperative keeps its window
+                data.pop(field, None)
         return data
 
 

@@ -4,6 +4,7 @@ from .views import compliance
 from .views import certificates as certs
 from .views import cooperative as coop
 from .views import program
+from .views import returns
 
 app_name = "dashboard"
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("htx/<int:coop_id>/don-hang/<int:fulfillment_id>/<str:action>/", coop.fulfillment_action,
          name="fulfillment_action"),
     path("htx/<int:coop_id>/ho-so/", coop.profile, name="profile"),
+    path("htx/<int:coop_id>/tra-hang/", returns.returns, name="returns"),
+    path("htx/<int:coop_id>/tra-hang/<int:return_id>/<str:action>/", returns.return_action, name="return_action"),
     path("program/", program.home, name="program_home"),
     path("htx/<int:coop_id>/chung-nhan/", certs.certifications, name="certifications"),
     path("htx/<int:coop_id>/chung-nhan/<int:certification_id>/", certs.certification_edit,

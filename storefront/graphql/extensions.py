@@ -44,6 +44,9 @@ EXTENSIONS: dict[str, str] = {
     "ProductVariant.harvestDate": "Harvest date of the lot a buyer gets next, where the cooperative shows it.",
     "Stock.bestBefore": "Best-before date of the stock's next lot (expiry first).",
     "Stock.harvestDate": "Harvest date of the stock's next lot.",
+    # Returns: a returned line is either put back into its harvest lots or written off as damaged.
+    "OrderReturnLineInput.writeOff": "The returned units are damaged: recorded as waste, not restocked.",
+    "OrderReturnFulfillmentLineInput.writeOff": "The returned units are damaged: recorded as waste, not restocked.",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
@@ -51,4 +54,6 @@ INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
     "AccountRegisterInput": {"privacyConsent": "Boolean"},
     "CheckoutCreateInput": {"privacyConsent": "Boolean"},
     "ProductCreateInput": {"cooperative": "ID"},
+    "OrderReturnLineInput": {"writeOff": "Boolean"},
+    "OrderReturnFulfillmentLineInput": {"writeOff": "Boolean"},
 }

@@ -1,6 +1,8 @@
+import os
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +140,9 @@ class OrderEvent(models.Model):
         FULFILLMENT_CANCELED = "fulfillment_canceled", _("Hủy phần giao")
         CANCELED = "canceled", _("Hủy đơn")
         EXPIRED = "expired", _("Hết hạn thanh toán")
+        RETURN_REQUESTED = "return_requested", _("Yêu cầu trả hàng")
+        RETURN_ACCEPTED = "return_accepted", _("Chấp nhận trả hàng")
+        RETURN_REFUSED = "return_refused", _("Từ chối trả hàng")
         REFUND_GRANTED = "refund_granted", _("Ghi nhận khoản hoàn tiền")
         REFUNDED = "refunded", _("Đã hoàn tiền")
         EMAIL_SENT = "email_sent", _("Đã gửi e-mail")
@@ -207,6 +212,100 @@ class OrderGrantedRefundLine(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="granted_refund_lines")
     quantity = models.PositiveIntegerField()
     reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Files only some people may see (return photos): under PRIVATE_MEDIA_ROOT, which no web server
+    serves; a view that checks who asks streams them. The location is read at each use."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage():
+    """The "private" storage when the deployment configures one (object storage), else local files."""
+    from django.core.files.storage import storages
+
+    if "private" in settings.STORAGES:
+        return storages["private"]
+    return PrivateFileStorage()
+
+
+class OrderReturn(models.Model):
+    """A shopper's request to return units of a delivered part, and the cooperative's decision.
+
+    Accepted: each line is restocked into the lots it came from or written off as damaged, and a
+    RETURN refund (`granted_refund`) is owed to the shopper by the method asked for."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Chờ hợp tác xã xem xét")
+        ACCEPTED = "accepted", _("Đã chấp nhận")
+        REFUSED = "refused", _("Bị từ chối")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    fulfillment = models.ForeignKey(Fulfillment, on_delete=models.PROTECT, related_name="returns")
+    cooperative = models.ForeignKey("cooperative.Cooperative", on_delete=models.PROTECT, related_name="order_returns")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    reason = models.TextField()
+    # The photo of the problem (required for fresh goods): re-encoded, stored under a random name in
+    # private storage, served only to the shopper, the cooperative and program staff.
+    photo = models.FileField(storage=private_storage, upload_to="returns/%Y/%m", blank=True)
+    refund_method = models.CharField(max_length=16, choices=OrderGrantedRefund.Method.choices)
+    bank_bin = models.CharField(max_length=6, blank=True)
+    bank_account_no = models.CharField(max_length=19, blank=True)
+    bank_account_name = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    refusal_reason = models.TextField(blank=True)
+    amount = models.BigIntegerField(default=0)  # refunded when accepted (integer VND)
+    granted_refund = models.OneToOneField(OrderGrantedRefund, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="order_return")
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"R{self.pk}"
+
+
+class OrderReturnLine(models.Model):
+    class Disposition(models.TextChoices):
+        RESTOCK = "restock", _("Nhập lại kho")
+        WRITE_OFF = "write_off", _("Hủy do hỏng")
+
+    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    quantity = models.PositiveIntegerField()
+    disposition = models.CharField(max_length=16, choices=Disposition.choices, blank=True)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_return_line_quantity")]
+
+
+class OrderReturnLineLot(models.Model):
+    """How many restocked units of a returned line went back into which lot."""
+
+    return_line = models.ForeignKey(OrderReturnLine, on_delete=models.CASCADE, related_name="lots")
+    lot = models.ForeignKey("warehouse.StockLot", on_delete=models.PROTECT, related_name="returned_units")
+    quantity = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["pk"]

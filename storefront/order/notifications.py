@@ -42,3 +42,26 @@ def order_canceled(order) -> None:
 
     order_pk = order.pk
     transaction.on_commit(lambda: send_order_canceled.delay(order_pk))
+
+
+def return_requested(order_return) -> None:
+    """The cooperative hears of a new return request; the shopper gets an acknowledgement."""
+    from storefront.order.tasks import send_cooperative_return_request, send_return_notice
+
+    pk = order_return.pk
+    transaction.on_commit(lambda: send_cooperative_return_request.delay(pk))
+    transaction.on_commit(lambda: send_return_notice.delay(pk, "requested"))
+
+
+def return_decided(order_return) -> None:
+    from storefront.order.tasks import send_return_notice
+
+    pk, kind = order_return.pk, order_return.status
+    transaction.on_commit(lambda: send_return_notice.delay(pk, kind))
+
+
+def return_refund_paid(order_return) -> None:
+    from storefront.order.tasks import send_return_notice
+
+    pk = order_return.pk
+    transaction.on_commit(lambda: send_return_notice.delay(pk, "refund_paid"))

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Sum, Value, When
 
 from storefront.core.permissions import (cooperative_ids_of, is_program_staff, require_cooperative_access)
-from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from storefront.order.models import (ChargeStatus, Fulfillment, Order, OrderEvent, OrderGrantedRefund, OrderLine,
+                                     OrderReturn, OrderReturnLine, OrderStatus)
 from storefront.payment.gateways import VIETQR
 from storefront.payment.models import Payment
 from storefront.payment.vietqr import payload_for_order
@@ -144,3 +145,50 @@ def transfer_instructions(*, order: Order) -> TransferInstructions | None:
         account_name=settings.VIETQR_ACCOUNT_NAME, amount=int(order.total_amount), note=order.transfer_note,
         payload=payload_for_order(order), due_at=order.payment_due_at,
     )
+
+
+# --- returns ------------------------------------------------------------------------------------------
+
+
+def _returns_with_details(qs: QuerySet) -> QuerySet:
+    return qs.select_related("order", "fulfillment", "cooperative", "granted_refund__paid_by",
+                             "decided_by").prefetch_related(
+        Prefetch("lines", queryset=OrderReturnLine.objects.select_related("order_line").order_by("pk")))
+
+
+def returns_for_cooperative(*, actor, cooperative, status: str = "") -> QuerySet:
+    """A cooperative's return requests, those waiting for its decision first, then the newest."""
+    require_cooperative_access(actor, cooperative.pk)
+    qs = OrderReturn.objects.filter(cooperative=cooperative)
+    if status in OrderReturn.Status.values:
+        qs = qs.filter(status=status)
+    waiting = Case(When(status=OrderReturn.Status.REQUESTED, then=Value(0)), default=Value(1),
+                   output_field=IntegerField())
+    return _returns_with_details(qs).order_by(waiting, "-pk")
+
+
+def returns_of_order(*, order) -> QuerySet:
+    """The returns of an order the caller has already been allowed to see (its shopper)."""
+    return _returns_with_details(OrderReturn.objects.filter(order=order)).order_by("pk")
+
+
+def return_for_actor(*, actor, return_id):
+    """A return its shopper, its cooperative's staff or program staff may see; else None."""
+    try:
+        order_return = _returns_with_details(OrderReturn.objects.all()).filter(pk=int(return_id)).first()
+    except (TypeError, ValueError):
+        return None
+    if order_return is None or actor is None or not actor.is_authenticated:
+        return None
+    if (is_program_staff(actor) or order_return.order.user_id == actor.pk
+            or order_return.cooperative_id in cooperative_ids_of(actor)):
+        return order_return
+    return None
+
+
+def granted_refunds_of_order(*, order, cooperative_ids: set[int] | None = None) -> QuerySet:
+    """An order's granted refunds (of those cooperatives' parts only, when given)."""
+    qs = OrderGrantedRefund.objects.filter(order=order).prefetch_related("lines__order_line").order_by("pk")
+    if cooperative_ids is not None:
+        qs = qs.filter(cooperative_id__in=cooperative_ids)
+    return qs

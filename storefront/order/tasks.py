@@ -109,3 +109,82 @@ def expire_unpaid_orders_task() -> int:
     from storefront.order.services import orders_expire_unpaid
 
     return orders_expire_unpaid()
+
+
+def return_notice_text(order_return, kind: str) -> tuple[str, str]:
+    """(subject, body) of a mail to the shopper about a return, in the active language."""
+    from django.urls import reverse
+
+    from storefront.core.money import format_vnd
+
+    order = order_return.order
+    number = {"number": order.number, "n": order_return.pk}
+    lines = "\n".join(f"- {row.order_line.product_name} × {row.quantity}" for row in order_return.lines.all())
+    refund = order_return.granted_refund
+    if kind == "requested":
+        subject = _("HTX Market: đã nhận yêu cầu trả hàng R%(n)s (đơn #%(number)s)") % number
+        body = _("%(cooperative)s sẽ xem xét yêu cầu trả hàng của bạn:") % {
+            "cooperative": order_return.cooperative.name}
+    elif kind == "accepted":
+        subject = _("HTX Market: yêu cầu trả hàng R%(n)s được chấp nhận") % number
+        body = _("%(cooperative)s đã chấp nhận trả hàng:") % {"cooperative": order_return.cooperative.name}
+        if refund is not None:
+            method = (_("chuyển khoản vào tài khoản %(account)s") % {"account": order_return.bank_account_no}
+                      if order_return.refund_method == "bank_transfer" else _("tiền mặt"))
+            body += "\n" + lines + "\n" + _("Số tiền hoàn: %(amount)s, bằng %(method)s.") % {
+                "amount": format_vnd(refund.amount), "method": method}
+            lines = ""
+    elif kind == "refused":
+        subject = _("HTX Market: yêu cầu trả hàng R%(n)s bị từ chối") % number
+        body = _("%(cooperative)s không nhận trả hàng. Lý do: %(reason)s") % {
+            "cooperative": order_return.cooperative.name, "reason": order_return.refusal_reason}
+    else:
+        subject = _("HTX Market: đã hoàn tiền trả hàng R%(n)s") % number
+        body = _("Đã hoàn %(amount)s cho đơn #%(number)s. Mã chứng từ: %(reference)s") % {
+            "amount": format_vnd(refund.amount if refund else 0), "number": order.number,
+            "reference": refund.reference if refund else ""}
+        lines = ""
+    if lines:
+        body += "\n" + lines
+    body += "\n\n" + _("Xem đơn hàng: %(url)s") % {"url": settings.SITE_URL + reverse("web:order", args=[order.token])}
+    return subject, body
+
+
+@shared_task
+def send_return_notice(return_pk: int, kind: str) -> None:
+    """A mail to the shopper about a return (requested, accepted, refused, refund_paid), in the order's language."""
+    from storefront.order.models import OrderReturn
+
+    order_return = (OrderReturn.objects.select_related("order", "cooperative", "granted_refund")
+                    .filter(pk=return_pk).first())
+    if order_return is None:
+        return
+    with translation.override(order_return.order.language_code or "vi"):
+        subject, body = return_notice_text(order_return, kind)
+        _send(order_return.order, subject, body, f"return_{kind}")
+
+
+@shared_task
+def send_cooperative_return_request(return_pk: int) -> None:
+    """The cooperative's notice of a new return request, in Vietnamese, with a link to decide."""
+    from django.urls import reverse
+
+    from storefront.order.models import OrderReturn
+
+    order_return = OrderReturn.objects.select_related("order", "cooperative").filter(pk=return_pk).first()
+    if order_return is None or not order_return.cooperative.email:
+        return
+    order = order_return.order
+    with translation.override("vi"):
+        lines = "\n".join(f"- {row.order_line.product_name} × {row.quantity}" for row in order_return.lines.all())
+        body = "\n".join([
+            _("Khách hàng yêu cầu trả hàng của đơn #%(number)s:") % {"number": order.number}, lines,
+            _("Lý do: %(reason)s") % {"reason": order_return.reason},
+            _("Xem và quyết định: %(url)s") % {"url": settings.SITE_URL + reverse(
+                "dashboard:returns", args=[order_return.cooperative_id])},
+        ])
+        send_mail(_("HTX Market: yêu cầu trả hàng R%(n)s (đơn #%(number)s)") % {"n": order_return.pk,
+                                                                               "number": order.number},
+                  body, settings.DEFAULT_FROM_EMAIL, [order_return.cooperative.email])
+    OrderEvent.objects.create(order=order, type=OrderEvent.Type.EMAIL_SENT, parameters={
+        "email_type": "cooperative_return_request", "email": order_return.cooperative.email})

@@ -23,7 +23,7 @@ from storefront.core.permissions import require_program_staff
 from storefront.account.error_codes import AccountErrorCode
 from storefront.account.models import Address, ConsentRecord, PersonalDataRequest, User
 from storefront.checkout.models import Checkout
-from storefront.order.models import Order, OrderEvent, OrderStatus
+from storefront.order.models import Order, OrderEvent, OrderGrantedRefund, OrderReturn, OrderStatus
 
 ERASED = "[đã xoá]"
 ADDRESS_EXPORT_FIELDS = ("first_name", "last_name", "company_name", "street_address_1", "street_address_2",
@@ -85,6 +85,12 @@ def personal_data_export(*, actor) -> dict:
                        "unit_price": line.unit_price_amount, "total_price": line.total_price_amount}
                       for line in o.lines.all()],
         } for o in orders],
+        "returns": [{
+            "order": r.order_id, "created_at": r.created_at.isoformat(), "status": r.status, "reason": r.reason,
+            "refund_method": r.refund_method, "bank_bin": r.bank_bin, "bank_account_no": r.bank_account_no,
+            "bank_account_name": r.bank_account_name, "photo": bool(r.photo), "refusal_reason": r.refusal_reason,
+            "lines": [{"product_name": row.order_line.product_name, "quantity": row.quantity} for row in r.lines.all()],
+        } for r in OrderReturn.objects.filter(order__user=user).prefetch_related("lines__order_line").order_by("pk")],
         "consents": [{
             "purpose": c.purpose, "granted": c.granted, "source": c.source, "policy_version": c.policy_version,
             "email": c.email, "created_at": c.created_at.isoformat(),
@@ -176,6 +182,17 @@ def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataR
         if any(order.status not in (OrderStatus.FULFILLED, OrderStatus.CANCELED) for order in orders):
             raise _error("request", _("Khách còn đơn hàng đang thanh toán hoặc đang giao: xoá sau khi các đơn "
                                       "này hoàn tất hoặc bị huỷ."), AccountErrorCode.INVALID)
+        returns = list(OrderReturn.objects.filter(order__in=orders).select_related("granted_refund"))
+        # A return still to decide or a refund still to pay needs the shopper's account details.
+        if any(r.status == OrderReturn.Status.REQUESTED or (
+                r.granted_refund and r.granted_refund.status != OrderGrantedRefund.Status.SUCCESS) for r in returns):
+            raise _error("request", _("Khách còn yêu cầu trả hàng hoặc khoản hoàn tiền chưa xong: xoá sau khi "
+                                      "chúng được xử lý."), AccountErrorCode.INVALID)
+        for order_return in returns:
+            if order_return.photo:
+                order_return.photo.delete(save=False)
+            order_return.reason, order_return.bank_account_no, order_return.bank_account_name = ERASED, "", ""
+            order_return.save(update_fields=["photo", "reason", "bank_account_no", "bank_account_name"])
         email = user.email
         kept_address_ids = set()
         for order in orders:
@@ -205,7 +222,8 @@ def personal_data_erase(*, actor, request: PersonalDataRequest) -> PersonalDataR
         request.refresh_from_db()
         request.status, request.handled_at, request.handled_by = (PersonalDataRequest.Status.DONE, timezone.now(),
                                                                   actor)
-        request.outcome = {"orders_anonymised": len(orders), "addresses_anonymised": len(kept_address_ids),
+        request.outcome = {"orders_anonymised": len(orders), "returns_anonymised": len(returns),
+                           "addresses_anonymised": len(kept_address_ids),
                            "addresses_deleted": addresses_deleted, "carts_deleted": carts_deleted,
                            "consents_deleted": consents_deleted, "account_deleted": True}
         request.save(update_fields=["status", "handled_at", "handled_by", "outcome"])

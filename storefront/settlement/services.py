@@ -55,3 +55,15 @@ def payout_record(*, cooperative: Cooperative, actor, amount: int, reference: st
                 code=SettlementErrorCode.INSUFFICIENT_BALANCE.value)})
         return LedgerEntry.objects.create(cooperative=cooperative, kind=LedgerEntry.Kind.PAYOUT, amount=-amount,
                                           reference=reference, note=str(note or "").strip(), created_by=actor)
+
+
+def settlement_book_refund_adjustment(*, cooperative_id: int, amount: int, reference: str, note: str = "",
+                                      actor=None) -> LedgerEntry:
+    """Book a signed ADJUSTMENT for a refund a cooperative bears (− when granted; + when the
+    cooperative paid the shopper out of its own account). Not tied to the fulfilment: a part may
+    have several returns, and the ledger keeps one entry per fulfilment and kind."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+        raise ValueError("a ledger adjustment is a non-zero integer amount of dong")
+    user = actor if actor is not None and actor.is_authenticated else None
+    return LedgerEntry.objects.create(cooperative_id=cooperative_id, kind=LedgerEntry.Kind.ADJUSTMENT, amount=amount,
+                                      reference=reference[:255], note=note, created_by=user)

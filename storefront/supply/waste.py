@@ -1,5 +1,6 @@
 """What expired unsold in the shop's harvest lots, per ISO week, next to what the shop sold that week:
-units, kilograms (the variants' weights) and value (integer VND at the variant's shop price)."""
+units, kilograms (the variants' weights) and value (integer VND at the variant's shop price); and the
+goods shoppers returned that their cooperative wrote off as damaged (value: what was refunded)."""
 from __future__ import annotations
 
 import datetime
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Min
 
-from storefront.order.models import Fulfillment, OrderLine, OrderStatus
+from storefront.order.models import Fulfillment, OrderLine, OrderReturn, OrderReturnLine, OrderStatus
 from storefront.warehouse.models import StockLot
 
 from .online import _day_start
@@ -24,6 +25,9 @@ class WasteWeek:
     expired_units: int = 0
     expired_kg: Decimal = Decimal(0)
     expired_value: int = 0
+    damaged_units: int = 0
+    damaged_kg: Decimal = Decimal(0)
+    damaged_value: int = 0
 
     @property
     def expired_share(self) -> Decimal | None:
@@ -65,6 +69,18 @@ def waste_by_week(*, date_from: datetime.date, date_to: datetime.date, scope, we
         row.sold_units += quantity
         row.sold_kg += _kg(weight_g, quantity)
         row.sold_value += total
+    damaged = (OrderReturnLine.objects.filter(
+        scope.cooperative_q("order_return__cooperative"), disposition=OrderReturnLine.Disposition.WRITE_OFF,
+        order_return__status=OrderReturn.Status.ACCEPTED, order_return__decided_at__gte=start,
+        order_return__decided_at__lt=end, order_line__is_combo=False)
+        .values_list("order_return__decided_at", "quantity", "order_line__weight_g", "amount"))
+    for decided_at, quantity, weight_g, amount in damaged:
+        row = rows.get(_local_week(decided_at))
+        if row is None:
+            continue
+        row.damaged_units += quantity
+        row.damaged_kg += _kg(weight_g, quantity)
+        row.damaged_value += amount
     return list(rows.values())
 
 

@@ -252,15 +252,16 @@ def _waste_sheet(workbook: Workbook, report: SalesReport) -> None:
     ws.append([f"HÀNG HẾT HẠN KHÔNG BÁN ĐƯỢC TRÊN HTX MARKET (từ {_vn_date(report.date_from)} "
                f"đến {_vn_date(report.date_to)})"])
     ws.append(["Tuần", "Đã bán (đơn vị)", "Đã bán (kg)", "Đã bán (₫)", "Hết hạn (đơn vị)", "Hết hạn (kg)",
-               "Hết hạn (₫)", "Tỷ lệ hết hạn (%)"])
+               "Hết hạn (₫)", "Tỷ lệ hết hạn (%)", "Trả lại, hủy do hỏng (đơn vị)", "Trả lại, hủy do hỏng (₫)"])
     for cell in ws[2]:
         cell.font = BOLD
         cell.border = BOX
     for week in report.waste:
         ws.append([week.label, week.sold_units, _number(week.sold_kg), week.sold_value, week.expired_units,
                    _number(week.expired_kg), week.expired_value,
-                   _number(week.expired_share) if week.expired_share is not None else None])
-    for index, column_width in enumerate([14, 16, 14, 16, 16, 14, 16, 18], start=1):
+                   _number(week.expired_share) if week.expired_share is not None else None,
+                   week.damaged_units, week.damaged_value])
+    for index, column_width in enumerate([14, 16, 14, 16, 16, 14, 16, 18, 18, 18], start=1):
         ws.column_dimensions[get_column_letter(index)].width = column_width
 
 

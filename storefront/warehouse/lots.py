@@ -279,3 +279,31 @@ def lots_due_to_expire(*, today: date | None = None):
     today = today or sales_date()
     return (StockLot.objects.filter(expired_at__isnull=True, sellable_until__lt=today)
             .filter(Q(quantity__gt=0)).values_list("stock_id", flat=True).distinct().order_by("stock_id"))
+
+
+def lots_restock(*, units_by_lot: dict[int, int]) -> dict[int, int]:
+    """Put returned units back into the lots they were sold from; their stock rows follow, so
+    `Stock.quantity` stays Σ its lots. Locks the stock rows (pk order), then the lots (pk order), like
+    every other lot change. A lot that has expired meanwhile takes the units and writes them off
+    with it (they were past their day). Returns {lot id: units back on sale}."""
+    units_by_lot = {lot_id: units for lot_id, units in units_by_lot.items() if units > 0}
+    if not units_by_lot:
+        return {}
+    stock_ids = sorted(set(StockLot.objects.filter(pk__in=list(units_by_lot)).values_list("stock_id", flat=True)))
+    stocks = {stock.pk: stock for stock in Stock.objects.select_for_update().filter(pk__in=stock_ids).order_by("pk")}
+    lots = list(StockLot.objects.select_for_update().filter(pk__in=list(units_by_lot)).order_by("pk"))
+    on_sale: dict[int, int] = {}
+    for lot in lots:
+        units = units_by_lot[lot.pk]
+        if lot.expired_at is not None:
+            lot.quantity_expired += units
+            on_sale[lot.pk] = 0
+        else:
+            lot.quantity += units
+            stocks[lot.stock_id].quantity += units
+            on_sale[lot.pk] = units
+    _values_update(StockLot, ["id", "quantity", "quantity_expired"],
+                   [(lot.pk, lot.quantity, lot.quantity_expired) for lot in lots])
+    _values_update(Stock, ["id", "quantity"], [(stock.pk, stock.quantity) for stock in stocks.values()])
+    stocks_refresh_sellable_until(stock_ids=list(stocks))
+    return on_sale

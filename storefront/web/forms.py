@@ -123,3 +123,38 @@ class ErasureRequestForm(forms.Form):
         label=_("Tôi hiểu rằng tài khoản, sổ địa chỉ và giỏ hàng sẽ bị xoá; đơn hàng được giữ cho kế toán nhưng "
                 "không còn tên, số điện thoại, địa chỉ của tôi."),
         error_messages={"required": _("Vui lòng xác nhận trước khi gửi yêu cầu xoá.")})
+
+
+class ReturnRequestForm(forms.Form):
+    """A return request of one delivered part: a quantity per line (`line_<id>`), the reason, a photo,
+    and where the refund goes. The window, the units left and the photo's content are the service's."""
+
+    reason = forms.CharField(label=_("Lý do trả hàng"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("Ảnh chụp tình trạng hàng"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+                            help_text=_("Bắt buộc với hàng tươi. JPEG, PNG hoặc WebP."))
+    refund_method = forms.ChoiceField(label=_("Nhận tiền hoàn bằng"), widget=forms.RadioSelect, choices=[
+        ("bank_transfer", _("Chuyển khoản vào tài khoản của tôi")), ("cash", _("Tiền mặt"))],
+        initial="bank_transfer")
+    bank_bin = forms.ChoiceField(label=_("Ngân hàng"), required=False)
+    bank_account_no = forms.CharField(label=_("Số tài khoản"), max_length=30, required=False,
+                                      widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    bank_account_name = forms.CharField(label=_("Chủ tài khoản"), max_length=60, required=False)
+
+    def __init__(self, *args, lines=(), returnable=None, banks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        self.fields["bank_bin"].choices = [("", _("— Chọn ngân hàng —"))] + sorted(
+            (banks or {}).items(), key=lambda item: item[1])
+        quantity_fields = {}
+        for line in self.lines:
+            left = (returnable or {}).get(line.pk, 0)
+            quantity_fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=_("%(product)s — trả bao nhiêu (tối đa %(left)d)") % {"product": line.product_name, "left": left},
+                min_value=0, max_value=max(left, 0), initial=0, required=False)
+        # The quantities first, then the reason and the refund.
+        self.fields = {**quantity_fields, **self.fields}
+
+    def quantities(self) -> dict:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or 0 for line in self.lines}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, cart, catalog, checkout, legal, traceability
+from .views import account, cart, catalog, checkout, legal, returns, traceability
 
 app_name = "web"
 urlpatterns = [
@@ -29,6 +29,9 @@ urlpatterns = [
     path("tai-khoan/dang-xuat/", account.logout_view, name="logout"),
     path("tai-khoan/don-hang/", account.order_history, name="order_history"),
     path("tai-khoan/don-hang/<int:number>/huy/", account.order_cancel_view, name="order_cancel"),
+    path("tai-khoan/don-hang/<int:number>/tra-hang/<int:fulfillment_id>/", returns.return_request,
+         name="return_request"),
+    path("tra-hang/<int:return_id>/anh/", returns.return_photo, name="return_photo"),
     path("tai-khoan/dia-chi/", account.address_book, name="address_book"),
     path("tai-khoan/du-lieu-ca-nhan/", account.personal_data, name="personal_data"),
     path("tai-khoan/du-lieu-ca-nhan/tai-xuong/", account.personal_data_download, name="personal_data_download"),

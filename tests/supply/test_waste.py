@@ -54,5 +54,29 @@ def test_the_waste_is_on_screen_and_in_the_xlsx(client, wasted, program_staff):
                                                    {**params, "format": "xlsx"}).content))
     sheet = workbook["Hang het han"]
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert rows == [(f"Tuần {TODAY.isocalendar()[1]}/{TODAY.isocalendar()[0]}", 3, 3, 135_000, 2, 2, 90_000, 40)]
+    assert rows == [(f"Tuần {TODAY.isocalendar()[1]}/{TODAY.isocalendar()[0]}", 3, 3, 135_000, 2, 2, 90_000, 40, 0, 0)]
     assert xlsx.sales_xlsx(reports.sales_report(actor=program_staff, date_from=monday, date_to=TODAY))
+
+
+def test_returned_goods_written_off_as_damaged_count_as_waste(variant, channel, shipping_method, customer, coop_staff,
+                                                             program_staff, other_coop_staff):
+    """2 of 3 bags (45,000 ₫ each, 1 kg) come back damaged and are written off: 2 units, 2 kg, 90,000 ₫ refunded."""
+    from storefront.order.returns import return_accept, return_request_create
+    from storefront.order.services import fulfillment_deliver, order_fulfill, order_mark_as_paid
+    from storefront.payment.gateways import VIETQR
+
+    ProductVariantChannelListing.objects.filter(variant=variant).update(price_amount=45_000)
+    order = place_order(channel, [(variant, 3)], actor=customer, gateway=VIETQR)
+    order_mark_as_paid(order=order, actor=program_staff, amount=order.total_amount, reference="FT1")
+    order_fulfill(order=order, lines={str(line.pk): 3 for line in order.lines.all()}, tracking_number="VN1",
+                  actor=coop_staff)
+    fulfillment_deliver(fulfillment=order.fulfillments.get(), actor=coop_staff)
+    line = order.lines.get()
+    order_return = return_request_create(order=order, actor=customer, lines={line: 2}, reason="Bao rách, gạo ướt",
+                                         refund_method="cash")
+    return_accept(order_return=order_return, actor=coop_staff, write_off=[line.pk])
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    (week,) = reports.sales_report(actor=program_staff, date_from=monday, date_to=TODAY).waste
+    assert (week.damaged_units, str(week.damaged_kg), week.damaged_value) == (2, "2.000", 90_000)
+    (week,) = reports.sales_report(actor=other_coop_staff, date_from=monday, date_to=TODAY).waste
+    assert week.damaged_units == 0

@@ -336,6 +336,8 @@ def _profile_initial(cooperative) -> dict:
         "members_count": cooperative.members_count, "farm_area_ha": cooperative.farm_area_ha,
         "description": cooperative.description, "description_en": cooperative.description_en,
         "certifications": [c.type for c in cooperative.certifications.filter(product__isnull=True)],
+        "return_window_days": cooperative.return_window_days,
+        "fresh_return_window_hours": cooperative.fresh_return_window_hours,
     }
 
 

@@ -31,3 +31,12 @@ class EventsByOrderIdLoader(BaseLoader):
 class PaymentsByOrderIdLoader(BaseLoader):
     def batch_load(self, keys):
         return grouped(keys, Payment.objects.filter(order_id__in=keys), lambda r: r.order_id)
+
+
+class GrantedRefundsByOrderIdLoader(BaseLoader):
+    def batch_load(self, keys):
+        from storefront.order.models import OrderGrantedRefund
+
+        rows = OrderGrantedRefund.objects.filter(order_id__in=keys).select_related("user").prefetch_related(
+            "lines__order_line").order_by("pk")
+        return grouped(keys, rows, lambda r: r.order_id)

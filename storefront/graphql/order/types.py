@@ -46,7 +46,7 @@ class Order(SaleorObjectType):
             "invoices", "original", "transactions", "shippingTaxClass", "shippingTaxClassName",
             "shippingTaxClassMetadata", "shippingTaxClassPrivateMetadata", "voucher", "voucherCode", "giftCards",
             "redirectUrl", "discount", "discountName", "translatedDiscountName", "discounts", "errors",
-            "externalReference", "grantedRefunds")
+            "externalReference")
 
     vietqr_transfer = graphene.Field(lambda: named("VietQRTransfer"),
                                      description="Extension: how to pay by bank transfer, while awaiting one.")
@@ -218,8 +218,23 @@ class Order(SaleorObjectType):
     def _zero(root, info):
         return money(0, root.currency)
 
-    resolve_total_granted_refund = _zero
-    resolve_total_refunded = _zero
+    @staticmethod
+    def resolve_granted_refunds(root, info):
+        """Every refund granted on the order; a cooperative's staff see those of their own part."""
+        scope = seller_scope(info, root)
+        return loader(info, dl.GrantedRefundsByOrderIdLoader).load(root.pk).then(
+            lambda refunds: refunds if scope is None else [r for r in refunds if r.cooperative_id in scope])
+
+    @staticmethod
+    def resolve_total_granted_refund(root, info):
+        return Order.resolve_granted_refunds(root, info).then(
+            lambda refunds: money(sum(r.amount for r in refunds), root.currency))
+
+    @staticmethod
+    def resolve_total_refunded(root, info):
+        return Order.resolve_granted_refunds(root, info).then(lambda refunds: money(
+            sum(r.amount for r in refunds if r.status == m.OrderGrantedRefund.Status.SUCCESS), root.currency))
+
     resolve_total_refund_pending = _zero
     resolve_total_authorize_pending = _zero
     resolve_total_charge_pending = _zero
@@ -350,6 +365,7 @@ class Fulfillment(SaleorObjectType):
 
 
 _EVENT_TYPES = {"placed": "PLACED", "confirmed": "CONFIRMED", "payment_captured": "PAYMENT_CAPTURED",
+                "return_accepted": "FULFILLMENT_RETURNED", "refunded": "PAYMENT_REFUNDED",
                 "shipped": "FULFILLMENT_FULFILLED_ITEMS", "delivered": "FULFILLMENT_FULFILLED_ITEMS",
                 "fulfillment_canceled": "FULFILLMENT_CANCELED", "canceled": "CANCELED", "expired": "EXPIRED",
                 "email_sent": "EMAIL_SENT", "note_added": "NOTE_ADDED", "packed": "OTHER"}
@@ -376,3 +392,54 @@ class OrderEvent(SaleorObjectType):
         return str(root.order_id)
 
 
+
+
+class OrderGrantedRefund(SaleorObjectType):
+    """A refund owed (status NONE) or paid (SUCCESS) to the shopper; amounts in whole dong."""
+
+    class Meta:
+        model = m.OrderGrantedRefund
+        fields = {"createdAt": "created_at", "updatedAt": "updated_at", "reason": "reason",
+                  "shippingCostsIncluded": "shipping_costs_included"}
+        unsupported = ("reasonReference", "app", "transactionEvents", "transaction")
+
+    @staticmethod
+    def resolve_id(root, info):
+        from ..core.ids import global_id
+
+        return global_id("OrderGrantedRefund", root.pk)
+
+    @staticmethod
+    def resolve_amount(root, info):
+        return money(root.amount, root.currency)
+
+    @staticmethod
+    def resolve_status(root, info):
+        return "SUCCESS" if root.status == m.OrderGrantedRefund.Status.SUCCESS else "NONE"
+
+    @staticmethod
+    def resolve_user(root, info):
+        from storefront.core.permissions import is_program_staff
+
+        return root.user if is_program_staff(actor(info)) else None
+
+    @staticmethod
+    def resolve_lines(root, info):
+        return list(root.lines.all())
+
+
+class OrderGrantedRefundLine(SaleorObjectType):
+    class Meta:
+        model = m.OrderGrantedRefundLine
+        fields = {"quantity": "quantity", "orderLine": "order_line"}
+        unsupported = ("reasonReference",)
+
+    @staticmethod
+    def resolve_id(root, info):
+        from ..core.ids import global_id
+
+        return global_id("OrderGrantedRefundLine", root.pk)
+
+    @staticmethod
+    def resolve_reason(root, info):
+        return root.reason or None

@@ -20,7 +20,7 @@ from storefront.checkout.services import (checkout_billing_address_update, check
                                           checkout_shipping_address_update)
 from storefront.core.models import Commune
 from storefront.core.money import format_vnd
-from storefront.order.selectors import order_for_actor
+from storefront.order.selectors import order_for_actor, returns_of_order
 from storefront.payment import vietqr
 from storefront.payment.gateways import VIETQR, available_gateways
 
@@ -166,8 +166,11 @@ def _order_page(request, token, template):
     order = _order(request, token)
     lines = list(order.lines.all())
     fulfillments = list(order.fulfillments.select_related("cooperative").prefetch_related("lines"))
+    # Returns are the shopper's own business: shown to the order's account, not to a holder of the link.
+    own = request.user.is_authenticated and order.user_id == request.user.pk
     return render(request, template, {
-        "order": order, "lines": lines, "fulfillments": fulfillments,
+        "order": order, "lines": lines, "fulfillments": fulfillments, "own_order": own,
+        "returns": list(returns_of_order(order=order)) if own else [],
         "events": order.events.all(), **_transfer_context(order),
     })
 
