@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -30,14 +31,13 @@ from django.utils.translation import gettext as _
 
 from storefront.core.permissions import cooperative_ids_of, is_program_staff, require_cooperative_access
 from storefront.core.text import fold
+from storefront.core.uploads import UploadRejected, image_upload_clean
 from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode, OrderGrantRefundCreateErrorCode
 from storefront.order.models import (Fulfillment, Order, OrderEvent, OrderGrantedRefund, OrderGrantedRefundLine,
                                      OrderLine, OrderReturn, OrderReturnLine, OrderReturnLineLot)
 from storefront.order.refunds import order_refundable_amount, refund_grant, refund_mark_paid
 from storefront.payment.vietqr import BANK_NAMES, build_payload
-from storefront.product.media import EXTENSIONS as IMAGE_EXTENSIONS
-from storefront.product.media import image_check_and_clean
 from storefront.settlement.services import settlement_book_refund_adjustment
 from storefront.warehouse.lots import lots_restock
 from storefront.warehouse.models import OrderLineLot
@@ -188,15 +188,16 @@ def _clean_refund_details(method, bank_bin, account_no, account_name) -> dict:
 
 
 def _checked_photo(photo) -> tuple[bytes, str] | None:
-    """The re-encoded bytes of an acceptable photo (the catalog's image checks), else ValidationError."""
+    """The re-encoded bytes of an acceptable photo (the one image check every upload goes through),
+    else ValidationError."""
     if photo is None:
         return None
     try:
-        data, stored_format, _width, _height = image_check_and_clean(photo)
-    except ValidationError as exc:
-        messages = [message for messages in exc.message_dict.values() for message in messages]
-        raise _error("photo", " ".join(messages) or _("Ảnh không hợp lệ.")) from None
-    return data, IMAGE_EXTENSIONS[stored_format]
+        image = image_upload_clean(photo, max_bytes=settings.MAX_IMAGE_UPLOAD_BYTES,
+                                   max_pixels=settings.MAX_IMAGE_PIXELS)
+    except UploadRejected as exc:
+        raise _error("photo", exc.message) from None
+    return image.data, image.extension
 
 
 # --- the shopper asks -------------------------------------------------------------------------------
