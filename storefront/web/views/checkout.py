@@ -168,7 +168,7 @@ def _order_page(request, token, template):
     fulfillments = list(order.fulfillments.select_related("cooperative").prefetch_related("lines"))
     return render(request, template, {
         "order": order, "lines": lines, "fulfillments": fulfillments,
-        "events": order.events.all(), **_transfer_context(order),
+        "events": order.events.all(), "refunds": list(order.granted_refunds.all()), **_transfer_context(order),
     })
 
 
