@@ -44,6 +44,14 @@ EXTENSIONS: dict[str, str] = {
     "ProductVariant.harvestDate": "Harvest date of the lot a buyer gets next, where the cooperative shows it.",
     "Stock.bestBefore": "Best-before date of the stock's next lot (expiry first).",
     "Stock.harvestDate": "Harvest date of the stock's next lot.",
+    # Selling by actual weight: fresh produce priced per kg, weighed when the cooperative ships it.
+    "ProductVariant.soldByWeight": "Whether the variant is sold by actual weight (its price is provisional).",
+    "ProductVariant.nominalWeight": "Nominal weight of a unit sold by weight (\"about 1 kg\").",
+    "ProductVariant.weightTolerancePercent": "Stated tolerance (±%) of a unit sold by weight.",
+    "OrderLine.soldByWeight": "Whether the line is sold by actual weight.",
+    "OrderLine.nominalWeight": "Weight the line was placed for (all its units), when sold by weight.",
+    "OrderLine.actualWeight": "What the line's goods weighed when shipped (all its units), when sold by weight.",
+    "OrderFulfillLineInput.actualWeight": "What a line sold by weight weighed, in the shop's weight unit (grams).",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
@@ -51,4 +59,5 @@ INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
     "AccountRegisterInput": {"privacyConsent": "Boolean"},
     "CheckoutCreateInput": {"privacyConsent": "Boolean"},
     "ProductCreateInput": {"cooperative": "ID"},
+    "OrderFulfillLineInput": {"actualWeight": "WeightScalar"},
 }

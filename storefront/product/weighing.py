@@ -39,8 +39,9 @@ class WeighedSale:
         return weighed_label(self.nominal_weight_g, self.tolerance_percent)
 
 
-def weighed_sale_of(variant) -> WeighedSale | None:
-    product = variant.product
+def weighed_sale_of(variant, product=None) -> WeighedSale | None:
+    """`product`: the variant's, when the caller has it (no query for `variant.product`)."""
+    product = product if product is not None else variant.product
     if not product.sold_by_weight:
         return None
     nominal = variant.nominal_weight_g or product.nominal_weight_g
