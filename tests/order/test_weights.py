@@ -199,3 +199,26 @@ def test_hard_bounds_and_labels():
     with translation.override("en"):
         assert format_weight(1500) == "1.5 kg"
         assert weighed_label(1000, 10) == "about 1 kg, estimated price; actual weight ±10 %"
+
+
+def test_weekly_reports_count_the_kilograms_weighed(channel, fish, shipping_method, program_staff, coop_staff):
+    from datetime import timedelta
+
+    from storefront.supply import reports
+    from storefront.supply.access import report_scope
+    from storefront.supply.online import online_sales
+    from storefront.warehouse.lots import sales_date
+
+    order = _paid(place_order(channel, [(fish, 2)], gateway=VIETQR), program_staff)
+    today = sales_date()
+    monday = today - timedelta(days=today.weekday())
+
+    def sold():
+        return [(s.unit, str(s.quantity)) for s in online_sales(date_from=today, date_to=today,
+                                                                  scope=report_scope(program_staff))]
+
+    assert sold() == [("kg", "2.000")]  # paid, not weighed yet: its nominal weight
+    _ship(order, coop_staff, 1850)
+    assert sold() == [("kg", "1.850")]
+    (week,) = reports.sales_report(actor=program_staff, date_from=monday, date_to=today).waste
+    assert (week.sold_units, str(week.sold_kg), week.sold_value) == (2, "1.850", 222_000)
