@@ -59,6 +59,13 @@ class NewProductForm(ProductForm):
 
 
 class VariantForm(forms.Form):
+    """A new variant, on the product page under the product's own form: ids of its own so that its
+    labels (weight, nominal weight) do not point at the product form's fields of the same name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_variant_%s")
+        super().__init__(*args, **kwargs)
+
     sku = forms.CharField(label=_("Mã SKU"), max_length=255)
     name = forms.CharField(label=_("Tên loại"), max_length=255, required=False, help_text=_("Ví dụ: túi 2 kg"))
     price = forms.IntegerField(label=_("Giá bán (₫)"), min_value=1)
