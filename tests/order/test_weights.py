@@ -222,3 +222,25 @@ def test_weekly_reports_count_the_kilograms_weighed(channel, fish, shipping_meth
     assert sold() == [("kg", "1.850")]
     (week,) = reports.sales_report(actor=program_staff, date_from=monday, date_to=today).waste
     assert (week.sold_units, str(week.sold_kg), week.sold_value) == (2, "1.850", 222_000)
+
+
+def test_a_marked_down_line_is_scaled_as_placed(channel, coop, coop_staff, shipping_method):
+    """Fish at 120,000 ₫ a unit, 30 % off in a lot's last 2 days: 1 unit from that lot (84,000 ₫) and
+    1 at full price were placed at 204,000 ₫; weighed 1,900 g of 2,000, paid on delivery: 193,800 ₫."""
+    from datetime import timedelta
+
+    from storefront.warehouse.lots import sales_date
+    from storefront.warehouse.services import stock_lot_create
+
+    today = sales_date()
+    product = make_product(coop, channel, name="Cá lóc đồng", price=FISH_PRICE, stock=0, sold_by_weight=True,
+                           nominal_weight_g=1000, weight_tolerance_percent=10, markdown_percent=30, markdown_days=2)
+    fish = product.variants.get()
+    for code, days in (("SOON", 1), ("LATER", 7)):
+        stock_lot_create(actor=coop_staff, variant=fish, warehouse=coop.warehouses.get(), quantity=1, code=code,
+                         harvest_date=today - timedelta(days=1), best_before=today + timedelta(days=days))
+    order = place_order(channel, [(fish, 2)], gateway=COD)
+    assert order.lines.get().total_price_amount == 84_000 + 120_000
+    line = _ship(order, coop_staff, 1900)
+    assert (line.placed_total_price_amount, line.total_price_amount) == (204_000, 193_800)
+    assert order.subtotal_amount == 193_800
