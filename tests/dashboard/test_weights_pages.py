@@ -50,6 +50,7 @@ def test_cooperative_sets_a_product_to_be_sold_by_weight(client, coop_staff, coo
     variant = product.variants.get()
     assert variant.weighed_sale.label() == "khoảng 5 kg, giá tạm tính; cân thực tế ±5 %"
     # A variant states its own nominal weight in its row of the product page.
+    assert f'id="vnominal-{variant.pk}"' in client.get(url).content.decode()
     client.post(reverse("dashboard:variant_save", args=[coop.pk, variant.pk]), {"nominal_weight_g": "2000"})
     variant.refresh_from_db()
     assert variant.nominal_weight_g == 2000 and variant.weighed_sale.nominal_weight_g == 2000
