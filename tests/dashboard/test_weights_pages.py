@@ -164,3 +164,14 @@ def test_mails_in_english(coop_staff, channel, fish, shipping_method, django_cap
     body = mail.outbox[-1].body
     assert "weighed 1.05 kg (ordered about 1 kg), final price 126.000 ₫ (estimated 120.000 ₫)" in body
     assert f"To pay when you receive this part: {126_000 + order.shipping_price_amount:,} ₫".replace(",", ".") in body
+
+
+def test_an_overlong_weight_is_a_clear_error(client, coop_staff, coop, channel, fish, shipping_method):
+    order = place_order(channel, [(fish, 1)])
+    part, line = order.fulfillments.get(), order.lines.get()
+    client.force_login(coop_staff)
+    response = client.post(reverse("dashboard:fulfillment_action", args=[coop.pk, part.pk, "ship"]),
+                           {"tracking_number": "GHN1", f"weight-{line.pk}": "9" * 30}, follow=True)
+    assert "Giá trị này chỉ có tối đa 20 kí tự" in response.content.decode()
+    part.refresh_from_db()
+    assert part.status == Fulfillment.Status.UNFULFILLED

@@ -310,7 +310,9 @@ def fulfillment_action(request, cooperative, fulfillment_id, action):
             lines = list(fulfillment.lines.all())
             form = ShipForm(request.POST, lines=lines)
             if not form.is_valid():
-                raise ValidationError({"tracking_number": _("Cần nhập mã vận đơn.")})
+                if "tracking_number" in form.errors:
+                    raise ValidationError({"tracking_number": _("Cần nhập mã vận đơn.")})
+                raise ValidationError({"actual_weight": [e for errors in form.errors.values() for e in errors]})
             whole_part = {str(line.pk): line.quantity for line in lines}
             order_fulfill(order=fulfillment.order, lines=whole_part, weights=form.weights(),
                           tracking_number=form.cleaned_data["tracking_number"], actor=request.user)
