@@ -66,6 +66,8 @@ class Order(models.Model):
     @property
     def awaits_weighing(self) -> bool:
         """Whether some line sold by weight is still priced at its nominal weight (not shipped yet)."""
+        if self.status == OrderStatus.CANCELED:
+            return False
         return any(line.sold_by_weight and line.actual_weight_g is None for line in self.lines.all())
 
     @property
