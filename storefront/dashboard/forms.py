@@ -34,6 +34,13 @@ class ProductForm(forms.Form):
     markdown_percent = forms.IntegerField(label=_("Giảm giá gần hết hạn (%)"), required=False)
     markdown_days = forms.IntegerField(label=_("Áp dụng trong số ngày cuối của lô"), required=False,
                                        help_text=_("Ví dụ: giảm 30 % trong 2 ngày cuối trước hạn sử dụng."))
+    sold_by_weight = forms.BooleanField(label=_("Bán theo cân (giá tạm tính, cân thực tế khi giao)"),
+                                        required=False)
+    nominal_weight_g = forms.IntegerField(label=_("Khối lượng danh nghĩa mỗi đơn vị (gam)"), required=False,
+                                          help_text=_("Ví dụ: 1000 cho “khoảng 1 kg”; mỗi loại có thể ghi riêng."))
+    weight_tolerance_percent = forms.IntegerField(label=_("Sai số cân cho phép (± %)"), required=False,
+                                                  help_text=_("Ví dụ: 10 — khách trả theo cân thực tế, không quá "
+                                                              "giá danh nghĩa cộng sai số."))
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     description_en = forms.CharField(label=_("Mô tả tiếng Anh"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
@@ -52,11 +59,20 @@ class NewProductForm(ProductForm):
 
 
 class VariantForm(forms.Form):
+    """A new variant, on the product page under the product's own form: ids of its own so that its
+    labels (weight, nominal weight) do not point at the product form's fields of the same name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_variant_%s")
+        super().__init__(*args, **kwargs)
+
     sku = forms.CharField(label=_("Mã SKU"), max_length=255)
     name = forms.CharField(label=_("Tên loại"), max_length=255, required=False, help_text=_("Ví dụ: túi 2 kg"))
     price = forms.IntegerField(label=_("Giá bán (₫)"), min_value=1)
     compare_at_price = forms.IntegerField(label=_("Giá gốc (₫)"), min_value=1, required=False)
     weight_g = forms.IntegerField(label=_("Khối lượng (gam)"), min_value=0, required=False)
+    nominal_weight_g = forms.IntegerField(label=_("Khối lượng danh nghĩa khi bán theo cân (gam)"), required=False,
+                                          help_text=_("Bỏ trống: theo sản phẩm."))
 
 
 class MediaUploadForm(forms.Form):
@@ -66,7 +82,22 @@ class MediaUploadForm(forms.Form):
 
 
 class ShipForm(forms.Form):
+    """The tracking number, and what each line sold by weight weighed (`weight-<line id>`, grams)."""
+
     tracking_number = forms.CharField(label=_("Mã vận đơn"), max_length=255)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weighed_lines = [line for line in lines if line.sold_by_weight]
+        for line in self.weighed_lines:
+            self.fields[f"weight-{line.pk}"] = forms.CharField(
+                label=_("Khối lượng thực tế của %(line)s (gam)") % {"line": line.product_name + (
+                    f" — {line.variant_name}" if line.variant_name else "")},
+                required=False, max_length=20,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    def weights(self) -> dict[str, str]:
+        return {str(line.pk): self.cleaned_data.get(f"weight-{line.pk}") for line in self.weighed_lines}
 
 
 class ReasonForm(forms.Form):

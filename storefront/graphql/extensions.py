@@ -47,6 +47,14 @@ EXTENSIONS: dict[str, str] = {
     # Returns: a returned line is either put back into its harvest lots or written off as damaged.
     "OrderReturnLineInput.writeOff": "The returned units are damaged: recorded as waste, not restocked.",
     "OrderReturnFulfillmentLineInput.writeOff": "The returned units are damaged: recorded as waste, not restocked.",
+    # Selling by actual weight: fresh produce priced per kg, weighed when the cooperative ships it.
+    "ProductVariant.soldByWeight": "Whether the variant is sold by actual weight (its price is provisional).",
+    "ProductVariant.nominalWeight": "Nominal weight of a unit sold by weight (\"about 1 kg\").",
+    "ProductVariant.weightTolerancePercent": "Stated tolerance (±%) of a unit sold by weight.",
+    "OrderLine.soldByWeight": "Whether the line is sold by actual weight.",
+    "OrderLine.nominalWeight": "Weight the line was placed for (all its units), when sold by weight.",
+    "OrderLine.actualWeight": "What the line's goods weighed when shipped (all its units), when sold by weight.",
+    "OrderFulfillLineInput.actualWeight": "What a line sold by weight weighed, in the shop's weight unit (grams).",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
@@ -56,4 +64,5 @@ INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
     "ProductCreateInput": {"cooperative": "ID"},
     "OrderReturnLineInput": {"writeOff": "Boolean"},
     "OrderReturnFulfillmentLineInput": {"writeOff": "Boolean"},
+    "OrderFulfillLineInput": {"actualWeight": "WeightScalar"},
 }

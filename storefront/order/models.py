@@ -66,6 +66,13 @@ class Order(models.Model):
         return str(self.pk)
 
     @property
+    def awaits_weighing(self) -> bool:
+        """Whether some line sold by weight is still priced at its nominal weight (not shipped yet)."""
+        if self.status == OrderStatus.CANCELED:
+            return False
+        return any(line.sold_by_weight and line.actual_weight_g is None for line in self.lines.all())
+
+    @property
     def transfer_note(self) -> str:
         """ASCII code a bank transfer must carry so it can be matched (≤ 25 characters)."""
         return f"HTX{self.pk}"
@@ -93,9 +100,29 @@ class OrderLine(models.Model):
     unit_price_amount = models.BigIntegerField()
     total_price_amount = models.BigIntegerField()
     weight_g = models.PositiveIntegerField(default=0)
+    # Sold by actual weight (snapshot of the variant's terms when placed): the line was placed at
+    # `placed_total_price_amount` for `quantity` × `nominal_weight_g`; the cooperative enters
+    # `actual_weight_g` (all units together) when it ships, and `total_price_amount` follows it
+    # (storefront.order.weights).
+    sold_by_weight = models.BooleanField(default=False)
+    nominal_weight_g = models.PositiveIntegerField(null=True, blank=True)
+    weight_tolerance_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    actual_weight_g = models.PositiveIntegerField(null=True, blank=True)
+    placed_total_price_amount = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
+
+    @property
+    def nominal_total_weight_g(self) -> int:
+        return int(self.nominal_weight_g or 0) * self.quantity
+
+    @property
+    def weight_difference_amount(self) -> int:
+        """What weighing changed on the line's price (negative when it weighed less)."""
+        if self.placed_total_price_amount is None:
+            return 0
+        return int(self.total_price_amount) - int(self.placed_total_price_amount)
 
 
 class Fulfillment(models.Model):
@@ -128,6 +155,18 @@ class Fulfillment(models.Model):
     def composed_id(self) -> str:
         return f"{self.order_id}-{self.fulfillment_order}"
 
+    @property
+    def cod_amount(self) -> int:
+        """Cash to collect when this part is delivered, for a cash-on-delivery order: its goods as
+        they finally amount to (weighed lines at their actual weight), plus the order's shipping fee
+        on the order's first part."""
+        shipping = self.order.shipping_price_amount if self.fulfillment_order == 1 else 0
+        return int(self.subtotal_amount) + int(shipping)
+
+    @property
+    def has_weighed_lines(self) -> bool:
+        return any(line.sold_by_weight for line in self.lines.all())
+
 
 class OrderEvent(models.Model):
     class Type(models.TextChoices):
@@ -136,6 +175,7 @@ class OrderEvent(models.Model):
         PAYMENT_CAPTURED = "payment_captured", _("Đã nhận tiền")
         PACKED = "packed", _("Đóng gói")
         SHIPPED = "shipped", _("Gửi hàng")
+        WEIGHED = "weighed", _("Cân hàng")
         DELIVERED = "delivered", _("Giao hàng")
         FULFILLMENT_CANCELED = "fulfillment_canceled", _("Hủy phần giao")
         CANCELED = "canceled", _("Hủy đơn")

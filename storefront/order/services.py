@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from storefront.core.permissions import is_program_staff, require_cooperative_access, require_program_staff
 from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode
-from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
+from storefront.order.models import (ChargeStatus, Fulfillment, Order, OrderEvent, OrderGrantedRefund, OrderLine,
+                                     OrderStatus)
+from storefront.order.refunds import order_refundable_amount, refund_grant
+from storefront.order.weights import actual_weights_for, weighed_line_total
 from storefront.payment.error_codes import PaymentErrorCode
 from storefront.payment.models import Payment
 from storefront.settlement.services import settlement_book_delivery
@@ -110,6 +113,7 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
         for fulfillment, (cooperative, coop_lines) in zip(fulfillments, groups):
             for line in coop_lines:
                 variant = line.variant
+                weighed = variant.weighed_sale
                 order_lines.append(OrderLine(
                     order=order, variant=variant, cooperative=cooperative, fulfillment=fulfillment,
                     product_name=variant.product.name, variant_name=variant.name, product_sku=variant.sku,
@@ -117,6 +121,10 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
                     quantity=line.quantity, unit_price_amount=line.unit_price,
                     total_price_amount=line.total,
                     weight_g=(variant.weight_g or variant.product.weight_g or 0),
+                    **({} if weighed is None else {
+                        "sold_by_weight": True, "nominal_weight_g": weighed.nominal_weight_g,
+                        "weight_tolerance_percent": weighed.tolerance_percent,
+                        "placed_total_price_amount": line.total}),
                 ))
         OrderLine.objects.bulk_create(order_lines)
         OrderEvent.objects.create(order=order, date=placed_at, type=OrderEvent.Type.PLACED, user=customer,
@@ -180,8 +188,52 @@ def fulfillment_pack(*, fulfillment: Fulfillment, actor) -> Fulfillment:
     return _sync(fulfillment, locked)
 
 
-def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str) -> Fulfillment:
-    """Hand the parcel to the carrier: stock leaves the warehouse, the customer is told."""
+def _apply_weights(*, order: Order, fulfillment: Fulfillment, lines: list[OrderLine], weights: Mapping[str, int],
+                   actor) -> None:
+    """Price the part's lines sold by weight at what they weighed (storefront.order.weights), keep the
+    part's subtotal and the order's totals in step, and, when the order was paid beforehand, grant
+    the shopper back what lighter goods cost less. Under the order's and the part's locks."""
+    prepaid = order.charge_status == ChargeStatus.FULL
+    delta = refund = 0
+    refund_lines: dict[OrderLine, int] = {}
+    for line in lines:
+        grams = weights.get(str(line.pk))
+        if grams is None:
+            continue
+        placed = line.total_price_amount if line.placed_total_price_amount is None else line.placed_total_price_amount
+        total = weighed_line_total(placed_total=placed, nominal_total_g=line.nominal_total_weight_g,
+                                   tolerance_percent=line.weight_tolerance_percent, actual_g=grams, prepaid=prepaid)
+        delta += total - line.total_price_amount
+        if prepaid and total < placed:
+            refund += placed - total
+            refund_lines[line] = line.quantity
+        line.actual_weight_g, line.total_price_amount, line.placed_total_price_amount = grams, total, placed
+        OrderLine.objects.filter(pk=line.pk).update(actual_weight_g=grams, total_price_amount=total,
+                                                    placed_total_price_amount=placed)
+    if delta:
+        fulfillment.subtotal_amount += delta
+        fulfillment.save(update_fields=["subtotal_amount"])
+        order.subtotal_amount += delta
+        order.total_amount += delta
+        order.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
+    if weights:
+        order_event_add(order=order, type=OrderEvent.Type.WEIGHED, actor=actor, fulfillment=fulfillment.composed_id,
+                        lines={str(line.pk): line.actual_weight_g for line in lines if line.actual_weight_g},
+                        difference=delta)
+    if refund:
+        refund = min(refund, order_refundable_amount(order=order))
+    if refund > 0:
+        refund_grant(order=order, actor=actor, amount=refund, kind=OrderGrantedRefund.Kind.WEIGHT,
+                     cooperative=fulfillment.cooperative_id, lines=refund_lines,
+                     reason=_("Hàng cân nhẹ hơn khối lượng đã thanh toán."))
+
+
+def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str,
+                     weights: Mapping[str, object] | None = None) -> Fulfillment:
+    """Hand the parcel to the carrier: stock leaves the warehouse, the customer is told.
+
+    `weights` ({order line id: grams}) gives what each line sold by weight actually weighed, all its
+    units together: required for those lines; their prices follow it (storefront.order.weights)."""
     require_cooperative_access(actor, fulfillment.cooperative_id)
     tracking = " ".join(str(tracking_number or "").split())
     if not tracking:
@@ -193,9 +245,12 @@ def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str) -
         _require_workable(order)
         if locked.status not in ACTIVE:
             raise _error("status", _("Phần hàng này đã gửi hoặc đã hủy."), OrderErrorCode.INVALID)
+        lines = list(OrderLine.objects.filter(fulfillment=locked).order_by("pk"))
+        actual = actual_weights_for(lines, weights)
         decrease_stock_for_fulfillment(fulfillment=locked)
-        for line in OrderLine.objects.filter(fulfillment=locked):
+        for line in lines:
             OrderLine.objects.filter(pk=line.pk).update(quantity_fulfilled=line.quantity)
+        _apply_weights(order=order, fulfillment=locked, lines=lines, weights=actual, actor=actor)
         now = timezone.now()
         locked.status = Fulfillment.Status.SHIPPED
         locked.tracking_number = tracking
@@ -209,10 +264,12 @@ def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str) -
     return _sync(fulfillment, locked)
 
 
-def order_fulfill(*, order: Order, lines: Mapping[str, int], tracking_number: str, actor) -> list[Fulfillment]:
+def order_fulfill(*, order: Order, lines: Mapping[str, int], tracking_number: str, actor,
+                  weights: Mapping[str, object] | None = None) -> list[Fulfillment]:
     """Pack and ship the parts of `order` that `lines` ({order line id: quantity}) name, with one
     tracking number. A cooperative ships its part whole: every line of each part named must be
     given at its full quantity. The parts succeed or fail together. Returns the shipped fulfilments.
+    `weights` ({order line id: grams}): what the lines sold by weight weighed (see fulfillment_ship).
     """
     if not lines:
         raise _error("lines", _("Vui lòng chọn ít nhất một dòng hàng."), OrderErrorCode.REQUIRED)
@@ -229,13 +286,18 @@ def order_fulfill(*, order: Order, lines: Mapping[str, int], tracking_number: st
                for line_id, line in order_lines.items() if line.fulfillment_id == fulfillment.pk):
             raise _error("lines", _("Mỗi hợp tác xã gửi một lần tất cả các dòng hàng của mình, đủ số lượng."),
                          OrderErrorCode.FULFILL_ORDER_LINE)
+    weights = {str(line_id): grams for line_id, grams in (weights or {}).items()}
+    if any(line_id not in requested for line_id in weights):
+        raise _error("actual_weight", _("Không tìm thấy dòng hàng để ghi khối lượng."), OrderErrorCode.NOT_FOUND)
     if not " ".join(str(tracking_number or "").split()):
         raise _error("tracking_number", _("Vui lòng nhập mã vận đơn."), OrderErrorCode.REQUIRED)
     with transaction.atomic():
         for fulfillment in fulfillments:
             if fulfillment.status == Fulfillment.Status.UNFULFILLED:
                 fulfillment_pack(fulfillment=fulfillment, actor=actor)
-            fulfillment_ship(fulfillment=fulfillment, actor=actor, tracking_number=tracking_number)
+            part = {line_id: grams for line_id, grams in weights.items()
+                    if order_lines[line_id].fulfillment_id == fulfillment.pk}
+            fulfillment_ship(fulfillment=fulfillment, actor=actor, tracking_number=tracking_number, weights=part)
     return fulfillments
 
 

@@ -10,8 +10,8 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from storefront.order.models import Fulfillment, Order, OrderEvent
-from storefront.payment.gateways import VIETQR
+from storefront.order.models import Fulfillment, Order, OrderEvent, OrderGrantedRefund
+from storefront.payment.gateways import COD, VIETQR
 from storefront.payment.vietqr import payload_for_order
 
 
@@ -71,8 +71,12 @@ def send_fulfillment_shipped(fulfillment_pk: int) -> None:
     with translation.override(order.language_code or "vi"):
         from django.template.loader import render_to_string
 
+        lines = list(fulfillment.lines.all())
+        refunds = list(OrderGrantedRefund.objects.filter(order=order, cooperative_id=fulfillment.cooperative_id,
+                                                         kind=OrderGrantedRefund.Kind.WEIGHT))
         body = render_to_string("emails/fulfillment_shipped.txt", _mail_context(
-            order, fulfillment=fulfillment, lines=list(fulfillment.lines.all())))
+            order, fulfillment=fulfillment, lines=lines, refunds=refunds,
+            weighed=any(line.actual_weight_g is not None for line in lines), cod=order.payment_gateway == COD))
         _send(order, _("HTX Market: đơn #%(number)s đang được giao") % {"number": order.number}, body,
               "fulfillment_shipped")
 

@@ -118,6 +118,11 @@ class Product(models.Model):
     # of sale (both set, or neither).
     markdown_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     markdown_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Sold by actual weight: a unit is about `nominal_weight_g` (a variant may say its own), its price
+    # is provisional and the cooperative weighs it when packing, within ± `weight_tolerance_percent`.
+    sold_by_weight = models.BooleanField(default=False)
+    nominal_weight_g = models.PositiveIntegerField(null=True, blank=True)
+    weight_tolerance_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     rating = models.FloatField(null=True, blank=True)  # Saleor's field; unused, kept null
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -169,6 +174,8 @@ class ProductVariant(models.Model):
     quantity_limit_per_customer = models.PositiveIntegerField(null=True, blank=True)
     # A lot is no longer sold once fewer days than this remain before its best-before date.
     min_remaining_shelf_life_days = models.PositiveSmallIntegerField(default=0)
+    # Of a product sold by weight: this variant's nominal weight per unit, when not the product's.
+    nominal_weight_g = models.PositiveIntegerField(null=True, blank=True)
     sort_order = models.IntegerField(default=0)
     external_reference = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -184,6 +191,13 @@ class ProductVariant(models.Model):
     @property
     def effective_weight_g(self) -> int:
         return self.weight_g or self.product.weight_g or 0
+
+    @property
+    def weighed_sale(self):
+        """How this variant is sold by weight (`WeighedSale`), or None when it is sold by the unit."""
+        from storefront.product.weighing import weighed_sale_of
+
+        return weighed_sale_of(self)
 
 
 class ProductVariantChannelListing(models.Model):

@@ -37,9 +37,11 @@ from .models import (Attribute, AttributeValue, Category, Collection, Collection
                      ProductVariantChannelListing)
 from .selectors import OCOP_ATTRIBUTE, STANDARD_ATTRIBUTE
 from .standards import OCOP, OCOP_STARS, STANDARDS, parse_standard, standard_slug
+from .weighing import MAX_TOLERANCE_PERCENT
 
 MAX_PRICE_VND = 10_000_000_000  # ten billion dong: far above any retail item, far below BigInteger
 MAX_WEIGHT_G = 1_000_000
+UNSET = object()
 MAX_STOCK = 100_000_000
 MAX_COMBO_QUANTITY = 1_000
 DEFAULT_PRODUCT_TYPE = ("nong-san", "Nông sản")
@@ -220,6 +222,8 @@ def _clean_product_data(data: Mapping, *, product: Product | None) -> dict:
         cleaned["show_lot_dates"] = bool(data["show_lot_dates"])
     if "markdown_percent" in data or "markdown_days" in data:
         cleaned.update(_clean_markdown(data, product))
+    if any(key in data for key in ("sold_by_weight", "nominal_weight_g", "weight_tolerance_percent")):
+        cleaned.update(_clean_weighed_sale(data, product))
     if "net_quantity" in data:
         raw = data["net_quantity"]
         if raw in (None, ""):
@@ -245,6 +249,29 @@ def _clean_markdown(data: Mapping, product: Product | None) -> dict:
         raise _error("markdown_days" if days is None else "markdown_percent",
                      _("Cần nhập cả phần trăm giảm giá và số ngày cuối trước hạn."), ProductErrorCode.REQUIRED)
     return {"markdown_percent": percent, "markdown_days": days}
+
+
+def _clean_weighed_sale(data: Mapping, product: Product | None) -> dict:
+    """Selling by actual weight: the flag, a nominal weight per unit (grams; a variant may state its
+    own) and a tolerance of 1–50 %, both required while the flag is on."""
+    def current(field, default=None):
+        return data.get(field, getattr(product, field) if product else default)
+
+    sold_by_weight = bool(current("sold_by_weight", False))
+    nominal = _clean_int(current("nominal_weight_g"), field="nominal_weight_g", minimum=1, maximum=MAX_WEIGHT_G,
+                         allow_none=True)
+    tolerance = _clean_int(current("weight_tolerance_percent"), field="weight_tolerance_percent", minimum=1,
+                           maximum=MAX_TOLERANCE_PERCENT, allow_none=True)
+    if sold_by_weight:
+        if product is not None and product.is_combo:
+            raise _error("sold_by_weight", _("Combo không bán theo cân."), ProductErrorCode.INVALID)
+        if nominal is None:
+            raise _error("nominal_weight_g", _("Hàng bán theo cân cần khối lượng danh nghĩa mỗi đơn vị (gam)."),
+                         ProductErrorCode.REQUIRED)
+        if tolerance is None:
+            raise _error("weight_tolerance_percent", _("Hàng bán theo cân cần nêu sai số cân cho phép (%)."),
+                         ProductErrorCode.REQUIRED)
+    return {"sold_by_weight": sold_by_weight, "nominal_weight_g": nominal, "weight_tolerance_percent": tolerance}
 
 
 def _product_search_text(product: Product) -> str:
@@ -397,6 +424,9 @@ def _clean_variant_data(data: Mapping, *, variant: ProductVariant | None) -> dic
     if "weight_g" in data:
         cleaned["weight_g"] = _clean_int(data["weight_g"], field="weight_g", minimum=0, maximum=MAX_WEIGHT_G,
                                          allow_none=True)
+    if "nominal_weight_g" in data:
+        cleaned["nominal_weight_g"] = _clean_int(data["nominal_weight_g"], field="nominal_weight_g", minimum=1,
+                                                 maximum=MAX_WEIGHT_G, allow_none=True)
     if "quantity_limit_per_customer" in data:
         cleaned["quantity_limit_per_customer"] = _clean_int(
             data["quantity_limit_per_customer"], field="quantity_limit_per_customer", minimum=1, maximum=MAX_STOCK,
@@ -518,13 +548,18 @@ def variant_channel_listing_update(*, actor, variant: ProductVariant, channel, p
 
 def variant_price_and_stock_update(*, actor, variant: ProductVariant, channel, name: str | None = None,
                                    price=None, compare_at_price=None,
-                                   stocks: Iterable[tuple[Warehouse, int]] = ()) -> ProductVariant:
+                                   stocks: Iterable[tuple[Warehouse, int]] = (),
+                                   nominal_weight_g=UNSET) -> ProductVariant:
     """One row of a cooperative's variant table, saved whole or not at all: the name (when given),
-    the price in `channel` (when given) and the quantity in stock per warehouse given."""
+    the nominal weight of a unit sold by weight (when given; blank: the product's), the price in
+    `channel` (when given) and the quantity in stock per warehouse given."""
     stocks = list(stocks)
     with transaction.atomic():
-        if name is not None:
-            variant_update(actor=actor, variant=variant, data={"name": name})
+        data = {} if name is None else {"name": name}
+        if nominal_weight_g is not UNSET:
+            data["nominal_weight_g"] = nominal_weight_g
+        if data:
+            variant_update(actor=actor, variant=variant, data=data)
         if price not in (None, ""):
             variant_channel_listing_update(actor=actor, variant=variant, channel=channel, price=price,
                                            compare_at_price=compare_at_price or None)

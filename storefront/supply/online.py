@@ -6,7 +6,8 @@ counts on the local date its order was placed, for the cooperative and product i
 the order (or that cooperative's part of it) was canceled. A combo is counted as its
 components, each for the cooperative that made it, so a combo of rice and vegetables credits both.
 Quantities are given in the product's net unit when it has one (`túi 5 kg` × 3 = 15 kg), otherwise
-in the unit of sale.
+in the unit of sale; a line sold by weight counts the kilograms it weighed when shipped (its nominal
+weight until then).
 """
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def quantity_in_unit(product, quantity: int) -> tuple[Decimal, str]:
     return Decimal(quantity), normalize_unit(first_word) or FALLBACK_UNIT
 
 
+def weighed_kg(line) -> Decimal:
+    """Kilograms of a line sold by weight: what it weighed when shipped, its nominal weight before."""
+    grams = line.actual_weight_g if line.actual_weight_g is not None else line.nominal_total_weight_g
+    return (Decimal(grams) / 1000).quantize(Decimal("0.001"))
+
+
 def online_sales(*, date_from: datetime.date, date_to: datetime.date, scope) -> list[OnlineSale]:
     from storefront.order.models import ChargeStatus, Fulfillment, OrderLine, OrderStatus
     from storefront.product.models import ComboComponent
@@ -92,7 +99,10 @@ def online_sales(*, date_from: datetime.date, date_to: datetime.date, scope) -> 
         for product, cooperative, units_sold in parts:
             if not scope.allows(cooperative):
                 continue
-            quantity, unit = quantity_in_unit(product, units_sold)
+            if line.sold_by_weight:
+                quantity, unit = weighed_kg(line), "kg"
+            else:
+                quantity, unit = quantity_in_unit(product, units_sold)
             sales.append(OnlineSale(sold_on, cooperative, product, product.name, product_group_of(product),
                                     unit, quantity))
     return sales

@@ -61,13 +61,14 @@ def waste_by_week(*, date_from: datetime.date, date_to: datetime.date, scope, we
     lines = (OrderLine.objects.filter(scope.cooperative_q("cooperative"), order__created_at__gte=start,
                                       order__created_at__lt=end, is_combo=False)
              .exclude(order__status=OrderStatus.CANCELED).exclude(fulfillment__status=Fulfillment.Status.CANCELED)
-             .values_list("order__created_at", "quantity", "weight_g", "total_price_amount"))
-    for created_at, quantity, weight_g, total in lines:
+             .values_list("order__created_at", "quantity", "weight_g", "total_price_amount", "actual_weight_g"))
+    for created_at, quantity, weight_g, total, actual_weight_g in lines:
         row = rows.get(_local_week(created_at))
         if row is None:
             continue
         row.sold_units += quantity
-        row.sold_kg += _kg(weight_g, quantity)
+        # A line sold by weight counts what it weighed once shipped.
+        row.sold_kg += _kg(weight_g, quantity) if actual_weight_g is None else _kg(actual_weight_g, 1)
         row.sold_value += total
     damaged = (OrderReturnLine.objects.filter(
         scope.cooperative_q("order_return__cooperative"), disposition=OrderReturnLine.Disposition.WRITE_OFF,

@@ -118,7 +118,8 @@ def _product_initial(product) -> dict:
         "standards": product.standards, "ocop_stars": product.ocop_stars, "shelf_life_days": product.shelf_life_days,
         "perishable": product.perishable, "description": product.description, "description_en": product.description_en,
         "show_lot_dates": product.show_lot_dates, "markdown_percent": product.markdown_percent,
-        "markdown_days": product.markdown_days,
+        "markdown_days": product.markdown_days, "sold_by_weight": product.sold_by_weight,
+        "nominal_weight_g": product.nominal_weight_g, "weight_tolerance_percent": product.weight_tolerance_percent,
     }
 
 
@@ -177,6 +178,7 @@ def variant_add(request, cooperative, product_id):
         try:
             variant_create(actor=request.user, product=product, data={
                 "sku": data["sku"], "name": data["name"], "weight_g": data["weight_g"],
+                "nominal_weight_g": data["nominal_weight_g"],
                 "channel_listings": [{"channel": channel, "price": data["price"],
                                       "compare_at_price": data["compare_at_price"]}],
             })
@@ -212,9 +214,12 @@ def variant_save(request, cooperative, variant_id):
         # The table posts plain fields, not a form: refuse NUL bytes as a form's CharField would.
         for value in request.POST.values():
             ProhibitNullCharactersValidator()(value)
+        extra = {}
+        if "nominal_weight_g" in request.POST:
+            extra["nominal_weight_g"] = request.POST["nominal_weight_g"] or None
         variant_price_and_stock_update(actor=request.user, variant=variant, channel=channel,
                                        name=request.POST.get("name"), price=request.POST.get("price"),
-                                       compare_at_price=request.POST.get("compare_at_price"), stocks=stocks)
+                                       compare_at_price=request.POST.get("compare_at_price"), stocks=stocks, **extra)
     except ValidationError as exc:
         for message in flat_messages(exc):
             messages.error(request, f"{variant.sku}: {message}")
@@ -302,11 +307,14 @@ def fulfillment_action(request, cooperative, fulfillment_id, action):
         if action == "pack":
             fulfillment_pack(fulfillment=fulfillment, actor=request.user)
         elif action == "ship":
-            form = ShipForm(request.POST)
+            lines = list(fulfillment.lines.all())
+            form = ShipForm(request.POST, lines=lines)
             if not form.is_valid():
-                raise ValidationError({"tracking_number": _("Cần nhập mã vận đơn.")})
-            whole_part = {str(line.pk): line.quantity for line in fulfillment.lines.all()}
-            order_fulfill(order=fulfillment.order, lines=whole_part,
+                if "tracking_number" in form.errors:
+                    raise ValidationError({"tracking_number": _("Cần nhập mã vận đơn.")})
+                raise ValidationError({"actual_weight": [e for errors in form.errors.values() for e in errors]})
+            whole_part = {str(line.pk): line.quantity for line in lines}
+            order_fulfill(order=fulfillment.order, lines=whole_part, weights=form.weights(),
                           tracking_number=form.cleaned_data["tracking_number"], actor=request.user)
         elif action == "cancel":
             form = ReasonForm(request.POST)

@@ -249,6 +249,24 @@ class OrderLine(SaleorObjectType):
         unsupported = ("unitDiscountReason", "unitDiscountType", "priceOverrideReason", "saleId", "taxClass",
             "taxClassName", "taxClassMetadata", "taxClassPrivateMetadata", "voucherCode")
 
+    sold_by_weight = graphene.Boolean(required=True, description="Extension: sold by actual weight.")
+    nominal_weight = graphene.Field(lambda: named("Weight"), description="Extension: the weight the line was "
+                                    "placed for (all its units), when sold by weight.")
+    actual_weight = graphene.Field(lambda: named("Weight"), description="Extension: what the line's goods weighed "
+                                   "when shipped (all its units), when sold by weight; its price follows it.")
+
+    @staticmethod
+    def resolve_sold_by_weight(root, info):
+        return bool(root.sold_by_weight)
+
+    @staticmethod
+    def resolve_nominal_weight(root, info):
+        return weight(root.nominal_total_weight_g) if root.sold_by_weight else None
+
+    @staticmethod
+    def resolve_actual_weight(root, info):
+        return weight(root.actual_weight_g)
+
     @staticmethod
     def resolve_product_name(root, info):
         return root.product_name

@@ -346,6 +346,30 @@ class ProductVariant(SaleorObjectType):
     best_before = named("Date")(description="Extension: best-before date of the lot the next unit comes from, "
                                             "where the cooperative shows it.")
     harvest_date = named("Date")(description="Extension: harvest date of that lot, where shown.")
+    sold_by_weight = graphene.Boolean(required=True, description="Extension: sold by actual weight; the price "
+                                                                 "is for the nominal weight.")
+    nominal_weight = graphene.Field(lambda: named("Weight"),
+                                    description="Extension: nominal weight of a unit sold by weight.")
+    weight_tolerance_percent = graphene.Int(description="Extension: stated tolerance (±%) of a unit sold by weight.")
+
+    @staticmethod
+    def _weighed(root, info):
+        from storefront.product.weighing import weighed_sale_of
+
+        return loader(info, dl.ProductByIdLoader).load(root.product_id).then(
+            lambda product: weighed_sale_of(root, product))
+
+    @staticmethod
+    def resolve_sold_by_weight(root, info):
+        return ProductVariant._weighed(root, info).then(lambda terms: terms is not None)
+
+    @staticmethod
+    def resolve_nominal_weight(root, info):
+        return ProductVariant._weighed(root, info).then(lambda terms: weight(terms.nominal_weight_g) if terms else None)
+
+    @staticmethod
+    def resolve_weight_tolerance_percent(root, info):
+        return ProductVariant._weighed(root, info).then(lambda terms: terms.tolerance_percent if terms else None)
 
     @staticmethod
     def resolve_combo_components(root, info):

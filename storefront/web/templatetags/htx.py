@@ -94,3 +94,25 @@ def standard_names(product) -> list[str]:
     if product.ocop_stars:
         names.append(gettext("OCOP %(n)s sao") % {"n": product.ocop_stars})
     return names
+
+
+@register.filter
+def weight(grams) -> str:
+    """Grams as people read them: "750 g", "1,2 kg" (the active language's decimal mark)."""
+    from storefront.product.weighing import format_weight
+
+    return "" if grams in (None, "") else format_weight(grams)
+
+
+@register.filter
+def weighed_terms(line) -> str:
+    """The by-weight terms of a unit of an order line (or of a variant): "khoảng 1 kg, giá tạm tính; cân
+    thực tế ±10 %"; empty when sold by the unit."""
+    from storefront.product.weighing import weighed_label
+
+    if hasattr(line, "weighed_sale"):
+        terms = line.weighed_sale
+        return terms.label() if terms else ""
+    if not getattr(line, "sold_by_weight", False):
+        return ""
+    return weighed_label(line.nominal_weight_g, line.weight_tolerance_percent)

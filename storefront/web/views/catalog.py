@@ -11,6 +11,7 @@ from storefront.cooperative.selectors import cooperative_by_slug, cooperatives_s
 from storefront.product.catalog_cache import cached, is_shopper_view
 from storefront.product.listing import category_page, product_cards, product_listing, product_page
 from storefront.product.models import ProductMedia, ProductType
+from storefront.product.weighing import weighed_sale_of
 from storefront.product.selectors import (OCOP_ATTRIBUTE, STANDARD_ATTRIBUTE, collection_by_slug, collections_featured, combo_components, products_filter,
                                           root_categories)
 from storefront.warehouse.markdown import has_rule, line_prices
@@ -115,6 +116,7 @@ class VariantOffer:
     available: int
     next_lot: object = None  # the lot the next unit comes from, when the cooperative shows its dates
     markdown: object = None  # the near-expiry price plan, when a lot in its last days lowers the price
+    weighed: object = None  # how it is sold by weight (WeighedSale), when it is
 
     @property
     def pk(self):
@@ -154,7 +156,8 @@ def product_detail(request, slug):
             variant=variant, price=listing.price_amount if listing else None,
             compare_at=compare_at if listing and compare_at and compare_at > listing.price_amount else None,
             available=available.get(variant.pk, 0), next_lot=upcoming.get(variant.pk),
-            markdown=plan if plan and plan.marked_units else None))
+            markdown=plan if plan and plan.marked_units else None,
+            weighed=weighed_sale_of(variant, product)))
     selected = _selected_variant(variants, request.GET.get("variant"))
     media = [m for m in card.media if m.type == ProductMedia.Type.IMAGE and m.image]
     return render(request, "web/product.html", {

@@ -171,7 +171,7 @@ def _order_page(request, token, template):
     return render(request, template, {
         "order": order, "lines": lines, "fulfillments": fulfillments, "own_order": own,
         "returns": list(returns_of_order(order=order)) if own else [],
-        "events": order.events.all(), **_transfer_context(order),
+        "events": order.events.all(), "refunds": list(order.granted_refunds.all()), **_transfer_context(order),
     })
 
 

@@ -1,6 +1,7 @@
 """Saleor's orderFulfill for a cooperative: its part of the order is packed and handed to the
 carrier with the tracking number (`order_services.order_fulfill` holds the rule that a part ships
-whole)."""
+whole). A line sold by weight carries `actualWeight` (our extension, grams: the shop's
+defaultWeightUnit), which its price follows."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,11 +25,14 @@ def order_fulfill(root, info, input, order=None):
     if found is None:
         raise PermissionDenied()
     requested: dict[str, int] = {}
+    weights: dict[str, object] = {}
     for line_input in input.get("lines") or ():
         line_id = decode_id(line_input.get("order_line_id"), expected="OrderLine", field="orderLineId")
         quantity = sum(int(stock.get("quantity") or 0) for stock in line_input.get("stocks") or ())
         requested[line_id] = requested.get(line_id, 0) + quantity
-    fulfillments = order_services.order_fulfill(order=found, lines=requested,
+        if line_input.get("actual_weight") is not None:  # extension: grams, the shop's weight unit
+            weights[line_id] = line_input["actual_weight"]
+    fulfillments = order_services.order_fulfill(order=found, lines=requested, weights=weights,
                                                 tracking_number=input.get("tracking_number") or "", actor=user)
     found.refresh_from_db()
     return {"order": found, "fulfillments": fulfillments}
