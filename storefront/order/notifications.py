@@ -42,3 +42,12 @@ def order_canceled(order) -> None:
 
     order_pk = order.pk
     transaction.on_commit(lambda: send_order_canceled.delay(order_pk))
+
+
+def order_event(event) -> None:
+    """The shopper is told of this change (delivered, paid, a part cancelled or refused, a refund)
+    in her language, once the transaction commits."""
+    from storefront.order.tasks import send_order_event
+
+    event_pk = event.pk
+    transaction.on_commit(lambda: send_order_event.delay(event_pk))
