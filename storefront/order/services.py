@@ -23,13 +23,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.core.money import format_vnd
 from storefront.core.permissions import is_program_staff, require_cooperative_access, require_program_staff
 from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode
 from storefront.order.models import ChargeStatus, Fulfillment, Order, OrderEvent, OrderLine, OrderStatus
 from storefront.order.refunds import order_total_granted_refund, refund_grant_for_cancellation
+from storefront.order.selectors import fulfillment_cash_due
+from storefront.order.selectors import order_is_prepaid as _is_prepaid
 from storefront.payment.error_codes import PaymentErrorCode
-from storefront.payment.gateways import COD
 from storefront.payment.models import Payment
 from storefront.settlement.services import settlement_book_delivery
 from storefront.warehouse.management import (deallocate_stock, deallocate_stock_for_lines,
@@ -147,19 +149,6 @@ def order_event_add(*, order: Order, type: str, actor=None, mail: bool = False, 
 def _part_event(order: Order, part: Fulfillment, type: str, actor, *, mail: bool = False, **parameters):
     return order_event_add(order=order, type=type, actor=actor, mail=mail, fulfillment=part.composed_id,
                            cooperative=part.cooperative_id, **parameters)
-
-
-def _is_prepaid(order: Order) -> bool:
-    """Paid as a whole before delivery (a VietQR transfer, or staff recorded the money)."""
-    return Payment.objects.filter(order=order, status=Payment.Status.CHARGED, fulfillment__isnull=True).exists()
-
-
-def fulfillment_cash_due(*, order: Order, fulfillment: Fulfillment) -> int:
-    """Cash the carrier collects for this part on delivery (0 unless a cash-on-delivery order not paid
-    as a whole): its goods and the shipping fee it carries."""
-    if order.payment_gateway != COD or fulfillment.status in CLOSED or _is_prepaid(order):
-        return 0
-    return fulfillment.amount_due
 
 
 def order_totals_refresh(*, order: Order) -> None:
@@ -365,12 +354,12 @@ def fulfillment_deliver(*, fulfillment: Fulfillment, actor, cash_collected: int 
             raise _error("status", _("Chỉ xác nhận giao được phần hàng đã gửi."), OrderErrorCode.INVALID)
         due = fulfillment_cash_due(order=order, fulfillment=locked)
         if due and cash is None:
-            raise _error("cash_collected", _("Vui lòng nhập số tiền mặt đã thu (%(due)s ₫).") % {
-                "due": f"{due:,}".replace(",", ".")}, OrderErrorCode.REQUIRED)
+            raise _error("cash_collected", _("Vui lòng nhập số tiền mặt đã thu (%(due)s).") % {
+                "due": format_vnd(due)}, OrderErrorCode.REQUIRED)
         if (cash or 0) != due:
             raise _error("cash_collected", _(
-                "Số tiền đã thu (%(got)s ₫) khác số tiền phải thu của phần hàng này (%(due)s ₫).") % {
-                "got": f"{cash or 0:,}".replace(",", "."), "due": f"{due:,}".replace(",", ".")},
+                "Số tiền đã thu (%(got)s) khác số tiền phải thu của phần hàng này (%(due)s).") % {
+                "got": format_vnd(cash or 0), "due": format_vnd(due)},
                 OrderErrorCode.INVALID)
         now = timezone.now()
         locked.status = Fulfillment.Status.DELIVERED

@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from storefront.core.money import format_vnd
 from storefront.order.models import Fulfillment, Order, OrderEvent
 from storefront.payment.gateways import VIETQR
 from storefront.payment.vietqr import payload_for_order
@@ -104,10 +105,6 @@ def send_order_canceled(order_pk: int) -> None:
         _send(order, _("HTX Market: đơn #%(number)s đã hủy") % {"number": order.number}, body, "order_canceled")
 
 
-def _vnd(amount) -> str:
-    return f"{int(amount or 0):,}".replace(",", ".") + " ₫"
-
-
 def _event_subjects() -> dict[str, str]:
     return {
         OrderEvent.Type.PAYMENT_CAPTURED: _("HTX Market: đã nhận tiền cho đơn #%(number)s"),
@@ -131,9 +128,9 @@ def order_event_text(event: OrderEvent) -> str:
                             if f.composed_id == params["fulfillment"]), None)
     return render_to_string("emails/order_event.txt", _mail_context(
         order, event=event, type=event.type, fulfillment=fulfillment,
-        amount=_vnd(params.get("amount") or params.get("cash_collected") or 0),
+        amount=format_vnd(params.get("amount") or params.get("cash_collected") or 0),
         collected=bool(params.get("cash_collected")), reason=params.get("reason") or "",
-        reference=params.get("reference") or "", total=_vnd(order.total_amount),
+        reference=params.get("reference") or "", total=format_vnd(order.total_amount),
         lines=list(fulfillment.lines.all()) if fulfillment else []))
 
 

@@ -20,7 +20,7 @@ from storefront.checkout.services import (checkout_billing_address_update, check
                                           checkout_shipping_address_update)
 from storefront.core.models import Commune
 from storefront.core.money import format_vnd
-from storefront.order.selectors import order_for_actor
+from storefront.order.selectors import order_for_actor, order_history, order_refunds
 from storefront.payment import vietqr
 from storefront.payment.gateways import VIETQR, available_gateways
 
@@ -168,7 +168,8 @@ def _order_page(request, token, template):
     fulfillments = list(order.fulfillments.select_related("cooperative").prefetch_related("lines"))
     return render(request, template, {
         "order": order, "lines": lines, "fulfillments": fulfillments,
-        "events": order.events.all(), **_transfer_context(order),
+        "events": order.events.all(), "history": order_history(order=order),
+        "refunds": order_refunds(order=order), **_transfer_context(order),
     })
 
 
