@@ -44,6 +44,12 @@ EXTENSIONS: dict[str, str] = {
     "ProductVariant.harvestDate": "Harvest date of the lot a buyer gets next, where the cooperative shows it.",
     "Stock.bestBefore": "Best-before date of the stock's next lot (expiry first).",
     "Stock.harvestDate": "Harvest date of the stock's next lot.",
+    # After the order: each cooperative delivers its part itself, collecting cash on delivery.
+    "FulfillmentMarkDelivered": "Payload of orderFulfillmentMarkDelivered.",
+    "FulfillmentRefuse": "Payload of orderFulfillmentRefuse.",
+    "Mutation.orderFulfillmentMarkDelivered": "A shipped part reached the customer, with the cash collected (COD).",
+    "Mutation.orderFulfillmentRefuse": "The customer refused a shipped part: stock back into its lots, part closed.",
+    "FulfillmentCancelInput.reason": "Why the cooperative cancels its part (required: the customer is told).",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
@@ -51,4 +57,5 @@ INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
     "AccountRegisterInput": {"privacyConsent": "Boolean"},
     "CheckoutCreateInput": {"privacyConsent": "Boolean"},
     "ProductCreateInput": {"cooperative": "ID"},
+    "FulfillmentCancelInput": {"reason": "String"},
 }

@@ -36,7 +36,7 @@ MUTATION_FIELDS = [
     "accountRegister", "tokenCreate", "tokenRefresh", "tokenVerify",
     "productCreate", "productUpdate", "productDelete", "productVariantCreate", "productVariantUpdate",
     "productVariantStocksUpdate", "productMediaCreate", "productChannelListingUpdate",
-    "orderFulfill", "orderCancel",
+    "orderFulfill", "orderCancel", "orderMarkAsPaid", "orderFulfillmentCancel",
 ]
 # Implementations a storefront selects with inline fragments on these abstract types.
 ABSTRACT_WITH_MEMBERS = {"AssignedAttribute"}
