@@ -460,8 +460,11 @@ def _may_cancel(order: Order, actor) -> bool:
 def _cancel_locked(order: Order, *, actor, reason: str, event: str) -> None:
     deallocate_stock(order=order)
     prepaid = _is_prepaid(order)
-    for part in Fulfillment.objects.select_for_update().filter(order=order, status__in=ACTIVE).order_by("pk"):
-        _close_part(order, part, status=Fulfillment.Status.CANCELED, reason=reason, actor=actor, prepaid=prepaid)
+    open_ids = list(Fulfillment.objects.select_for_update().filter(order=order, status__in=ACTIVE)
+                    .order_by("pk").values_list("pk", flat=True))
+    for pk in open_ids:  # read each after the one before it closed: the shipping fee may have moved onto it
+        _close_part(order, Fulfillment.objects.get(pk=pk), status=Fulfillment.Status.CANCELED, reason=reason,
+                    actor=actor, prepaid=prepaid)
     Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(status=Payment.Status.CANCELED)
     order.status = OrderStatus.CANCELED
     order.canceled_reason = reason
