@@ -208,7 +208,7 @@ def test_cooperative_ships_its_part_and_the_order_status_changes(new_page, shop,
     screenshot(page, "dashboard-orders")
 
     shopper.reload()
-    expect(shopper.locator("#order-status")).to_have_text("Đã giao một phần")
+    expect(shopper.locator("#order-status")).to_have_text("Đã gửi một phần")  # sent, not yet delivered
     expect(shopper.locator(f'.fulfillment[data-cooperative="{coop.slug}"]')).to_contain_text("GHN-0001")
     screenshot(shopper, "order-status")
 
