@@ -84,3 +84,15 @@ def test_another_cooperatives_part_is_refused_everywhere(client, coop_staff, coo
     theirs.refresh_from_db()
     assert theirs.status == Fulfillment.Status.SHIPPED
     assert not Payment.objects.filter(fulfillment=theirs).exists()
+
+
+def test_program_staff_mark_a_part_delivered_for_its_cooperative(client, program_staff, coop, coop_staff, order):
+    part = order.fulfillments.get(cooperative=coop)
+    fulfillment_ship(fulfillment=part, actor=coop_staff, tracking_number="GHN1")
+    client.force_login(program_staff)
+    html = client.get(reverse("dashboard:program_order", args=[order.pk])).content.decode()
+    assert reverse("dashboard:order_part", args=[coop.pk, part.pk]) in html
+    client.post(_action(coop, part, "deliver"), {"cash_collected": "420000", "back": "part"})
+    assert Payment.objects.get(fulfillment=part).captured_by == program_staff
+    html = client.get(reverse("dashboard:program_order", args=[order.pk])).content.decode()
+    assert "Chương trình HTX Market" in html and "Tiền mặt đã thu" in html
