@@ -197,11 +197,11 @@ def order_history(*, order: Order, cooperative_ids: set[int] | None = None) -> l
                 continue
         else:
             detail = _detail(event)
-        label = str(event.get_type_display())
-        if params.get("cooperative") in names and event.type not in _ORDER_WIDE_FOR_SELLERS:
-            label = f"{label} — {names[params['cooperative']]}"
-        rows.append(HistoryEntry(date=event.date, type=event.type, label=label,
-                                 who=_who(event, order, names), detail=detail))
+        label, who = str(event.get_type_display()), _who(event, order, names)
+        part_of = names.get(params.get("cooperative"))
+        if part_of and part_of != who and event.type not in _ORDER_WIDE_FOR_SELLERS:
+            label = f"{label} — {part_of}"  # whose part, when someone else acted on it
+        rows.append(HistoryEntry(date=event.date, type=event.type, label=label, who=who, detail=detail))
     return rows
 
 

@@ -222,6 +222,8 @@ def test_cooperative_ships_its_part_and_the_order_status_changes(new_page, shop,
     expect(shopper.locator("#order-status")).to_have_text("Đã giao một phần")
     expect(shopper.locator("#charge-status")).to_have_text("Đã thanh toán một phần")
     expect(shopper.locator("#order-history")).to_contain_text("Giao hàng")
+    screenshot(page, "dashboard-orders-delivered")
+    screenshot(shopper, "order-status-delivered")
 
 
 def test_language_switch(new_page, shop, screenshot):
