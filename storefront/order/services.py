@@ -426,9 +426,9 @@ def fulfillment_refuse(*, fulfillment: Fulfillment, actor, reason: str) -> Fulfi
         increase_stock_for_refused_fulfillment(fulfillment=locked)
         locked.refused_at = timezone.now()
         locked.save(update_fields=["refused_at"])
+        _part_event(order, locked, OrderEvent.Type.FULFILLMENT_REFUSED, actor, mail=True, reason=reason)
         _close_part(order, locked, status=Fulfillment.Status.REFUSED, reason=reason, actor=actor,
                     prepaid=_is_prepaid(order))
-        _part_event(order, locked, OrderEvent.Type.FULFILLMENT_REFUSED, actor, mail=True, reason=reason)
         _after_part_closed(order, locked, actor=actor, reason=reason)
     return _sync(fulfillment, locked)
 
@@ -444,9 +444,9 @@ def fulfillment_cancel(*, fulfillment: Fulfillment, actor, reason: str) -> Fulfi
             raise _error("status", _("Không thể hủy phần hàng đã gửi hoặc đã hủy."),
                          OrderErrorCode.CANNOT_CANCEL_FULFILLMENT)
         deallocate_stock_for_lines(order_lines=OrderLine.objects.filter(fulfillment=locked))
+        _part_event(order, locked, OrderEvent.Type.FULFILLMENT_CANCELED, actor, mail=True, reason=reason)
         _close_part(order, locked, status=Fulfillment.Status.CANCELED, reason=reason, actor=actor,
                     prepaid=_is_prepaid(order))
-        _part_event(order, locked, OrderEvent.Type.FULFILLMENT_CANCELED, actor, mail=True, reason=reason)
         _after_part_closed(order, locked, actor=actor, reason=reason)
     return _sync(fulfillment, locked)
 

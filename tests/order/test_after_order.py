@@ -337,3 +337,31 @@ def test_cancel_and_refund_mails_in_the_shoppers_language(channel, variant, othe
         fulfillment_cancel(fulfillment=second, actor=other_coop_staff, reason="Mưa lớn")
     assert sorted(m.subject for m in mail.outbox) == sorted(s.format(n=order.number) for s in subjects)
     assert all("60.000 ₫" in m.body or "420.000 ₫" in m.body for m in mail.outbox)
+
+
+def test_cancel_after_shipping_is_told_in_english_too(cod_order, coop_staff):
+    from django.utils import translation
+
+    _, first, _, _ = cod_order
+    fulfillment_ship(fulfillment=first, actor=coop_staff, tracking_number="GHN1")
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        fulfillment_cancel(fulfillment=first, actor=coop_staff, reason="Too late")
+    assert exc.value.error_dict["status"][0].code == "cannot_cancel_fulfillment"
+    assert exc.value.messages == ["A part that has been shipped or cancelled cannot be cancelled."]
+
+
+def test_refund_paid_mail_in_english(channel, variant, other_coop, customer, shipping_method, program_staff,
+                                     other_coop_staff, django_capture_on_commit_callbacks):
+    from storefront.order.refunds import refund_mark_paid
+
+    order, _, second, _ = _order(channel, variant, other_coop, customer, gateway=VIETQR, language="en")
+    order_mark_as_paid(order=order, actor=program_staff, amount=480_000)
+    fulfillment_cancel(fulfillment=second, actor=other_coop_staff, reason="Heavy rain")
+    refund = OrderGrantedRefund.objects.get(order=order)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_mark_paid(refund=refund, actor=other_coop_staff, reference="FT-REFUND-1")
+    assert [m.subject for m in mail.outbox] == [f"HTX Market: refund paid for order #{order.number}"]
+    assert "60.000 ₫ has been refunded to you" in mail.outbox[0].body and "FT-REFUND-1" in mail.outbox[0].body
+    history = order_history(order=order, cooperative_ids={other_coop.pk})
+    assert [e.type for e in history][-2:] == ["refund_granted", "refunded"]
