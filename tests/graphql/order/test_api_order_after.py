@@ -108,3 +108,25 @@ def test_prepaid_part_cancelled_through_the_api_becomes_a_refund_due(gql_as, cha
     assert done["orderFulfillmentCancel"]["errors"] == []
     refund = OrderGrantedRefund.objects.get(order=order)
     assert (refund.amount, refund.cooperative_id, refund.kind) == (60_000, other_coop.pk, "cancellation")
+
+
+ORDER_CANCEL = """mutation Cancel($id: ID!) { orderCancel(id: $id) {
+  order { id status chargeStatus total { gross { amount } } } errors { field code message } } }"""
+
+
+def test_order_cancel_prepaid_refunds_and_after_shipping_refused(gql_as, channel, variant, other_coop, customer,
+                                                                 shipping_method, program_staff, coop_staff):
+    veg = make_product(other_coop, channel, name="Cải ngọt", price=20_000, stock=5).variants.get()
+    prepaid = place_order(channel, [(variant, 2), (veg, 3)], actor=customer, gateway=VIETQR)
+    gql_as(program_staff).execute(MARK_AS_PAID, {"id": global_id("Order", prepaid.pk)})
+    done = gql_as(customer).execute(ORDER_CANCEL, {"id": global_id("Order", prepaid.pk)})["orderCancel"]
+    assert done["errors"] == [] and done["order"]["status"] == "CANCELED"
+    assert done["order"]["total"]["gross"]["amount"] == 0
+    assert sum(OrderGrantedRefund.objects.filter(order=prepaid).values_list("amount", flat=True)) == 480_000
+
+    cod = place_order(channel, [(variant, 1)], actor=customer)
+    fulfillment_ship(fulfillment=cod.fulfillments.get(), actor=coop_staff, tracking_number="GHN1")
+    late = gql_as(customer).execute(ORDER_CANCEL, {"id": global_id("Order", cod.pk)})["orderCancel"]
+    assert late["errors"][0]["code"] == "CANNOT_CANCEL_ORDER" and late["errors"][0]["message"]
+    cod.refresh_from_db()
+    assert cod.status == "fulfilled"
