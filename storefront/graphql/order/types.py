@@ -195,9 +195,12 @@ class Order(SaleorObjectType):
 
     @staticmethod
     def resolve_events(root, info):
-        if seller_scope(info, root) is not None:
-            return []
-        return loader(info, dl.EventsByOrderIdLoader).load(root.pk)
+        scope = seller_scope(info, root)
+        events = loader(info, dl.EventsByOrderIdLoader).load(root.pk)
+        if scope is None:
+            return events
+        # A cooperative's staff: the events of their own parts only.
+        return events.then(lambda items: [e for e in items if (e.parameters or {}).get("cooperative") in scope])
 
     @staticmethod
     def resolve_is_shipping_required(root, info):

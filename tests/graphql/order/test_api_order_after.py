@@ -130,3 +130,21 @@ def test_order_cancel_prepaid_refunds_and_after_shipping_refused(gql_as, channel
     assert late["errors"][0]["code"] == "CANNOT_CANCEL_ORDER" and late["errors"][0]["message"]
     cod.refresh_from_db()
     assert cod.status == "fulfilled"
+
+
+def test_a_cooperative_reads_the_events_of_its_own_part_only(gql_as, order, coop, other_coop, coop_staff,
+                                                            other_coop_staff, customer):
+    from storefront.order.services import fulfillment_cancel
+
+    fulfillment_ship(fulfillment=order.fulfillments.get(cooperative=coop), actor=coop_staff, tracking_number="G1")
+    fulfillment_cancel(fulfillment=order.fulfillments.get(cooperative=other_coop), actor=other_coop_staff,
+                       reason="Mưa lớn")
+    query = "query O($id: ID!) { order(id: $id) { events { type } } }"
+    variables = {"id": global_id("Order", order.pk)}
+
+    def types(user):
+        return [e["type"] for e in gql_as(user).execute(query, variables)["order"]["events"]]
+
+    assert types(other_coop_staff) == ["FULFILLMENT_CANCELED"]
+    assert "FULFILLMENT_CANCELED" not in types(coop_staff) and "FULFILLMENT_FULFILLED_ITEMS" in types(coop_staff)
+    assert {"PLACED", "FULFILLMENT_FULFILLED_ITEMS", "FULFILLMENT_CANCELED"} <= set(types(customer))
