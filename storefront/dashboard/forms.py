@@ -104,6 +104,11 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=1000)
 
 
+class DeliverForm(forms.Form):
+    """The delivered action: for a cash-on-delivery part, the cash the carrier collected (whole đồng)."""
+    cash_collected = forms.IntegerField(label=_("Tiền mặt đã thu (đồng)"), min_value=0, required=False)
+
+
 class CooperativeProfileForm(forms.Form):
     name = forms.CharField(label=_("Tên hợp tác xã"), max_length=255)
     kind = forms.ChoiceField(label=_("Loại hình"), choices=Cooperative.Kind.choices)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("htx/<int:coop_id>/san-pham/<int:product_id>/anh/<int:media_id>/xoa/", coop.media_delete,
          name="media_delete"),
     path("htx/<int:coop_id>/don-hang/", coop.orders, name="orders"),
+    path("htx/<int:coop_id>/don-hang/<int:fulfillment_id>/", coop.order_part, name="order_part"),
     path("htx/<int:coop_id>/don-hang/<int:fulfillment_id>/phieu-dong-goi/", coop.packing_slip, name="packing_slip"),
     path("htx/<int:coop_id>/don-hang/<int:fulfillment_id>/<str:action>/", coop.fulfillment_action,
          name="fulfillment_action"),

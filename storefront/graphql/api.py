@@ -18,7 +18,8 @@ from .cooperative.schema import CooperativeQueries
 from .core.mutations import MUTATIONS
 from .core.saleor import SaleorObjectType, named, signatures
 from .menu.schema import MenuQueries
-from .order.mutations import order_cancel, order_fulfill, order_returns  # noqa: F401
+from .order.mutations import (order_cancel, order_fulfill, order_fulfillment_cancel,  # noqa: F401
+                              order_fulfillment_delivery, order_mark_as_paid, order_returns)
 from .order.schema import OrderQueries
 from .payment import schema as payment_schema  # noqa: F401
 from .product.mutations import (product_channel_listing_update, product_create, product_delete,  # noqa: F401

@@ -55,6 +55,12 @@ EXTENSIONS: dict[str, str] = {
     "OrderLine.nominalWeight": "Weight the line was placed for (all its units), when sold by weight.",
     "OrderLine.actualWeight": "What the line's goods weighed when shipped (all its units), when sold by weight.",
     "OrderFulfillLineInput.actualWeight": "What a line sold by weight weighed, in the shop's weight unit (grams).",
+    # After the order: each cooperative delivers its part itself, collecting cash on delivery.
+    "FulfillmentMarkDelivered": "Payload of orderFulfillmentMarkDelivered.",
+    "FulfillmentRefuse": "Payload of orderFulfillmentRefuse.",
+    "Mutation.orderFulfillmentMarkDelivered": "A shipped part reached the customer, with the cash collected (COD).",
+    "Mutation.orderFulfillmentRefuse": "The customer refused a shipped part: stock back into its lots, part closed.",
+    "FulfillmentCancelInput.reason": "Why the cooperative cancels its part (required: the customer is told).",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
@@ -65,4 +71,5 @@ INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
     "OrderReturnLineInput": {"writeOff": "Boolean"},
     "OrderReturnFulfillmentLineInput": {"writeOff": "Boolean"},
     "OrderFulfillLineInput": {"actualWeight": "WeightScalar"},
+    "FulfillmentCancelInput": {"reason": "String"},
 }

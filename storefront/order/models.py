@@ -11,14 +11,20 @@ from django.utils.translation import gettext_lazy as _
 class OrderStatus(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Chờ xác nhận thanh toán")
     UNFULFILLED = "unfulfilled", _("Chờ giao hàng")
-    PARTIALLY_FULFILLED = "partially_fulfilled", _("Đã giao một phần")
-    FULFILLED = "fulfilled", _("Đã giao hàng")
+    # Saleor's FULFILLED means handed to the carrier, not received: the labels say "sent" (gửi);
+    # whether the shopper has the goods is told by `Order.status_display`.
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("Đã gửi một phần")
+    FULFILLED = "fulfilled", _("Đã gửi hàng")
     CANCELED = "canceled", _("Đã hủy")
 
 
 class ChargeStatus(models.TextChoices):
+    """Saleor's OrderChargeStatusEnum (+ REFUNDED): what was charged, less refunds granted, against
+    what the shopper owes now (`order_charge_status_refresh`)."""
     NONE = "none", _("Chưa thanh toán")
+    PARTIAL = "partial", _("Đã thanh toán một phần")
     FULL = "full", _("Đã thanh toán")
+    OVERCHARGED = "overcharged", _("Đã thu thừa")
     REFUNDED = "refunded", _("Đã hoàn tiền")
 
 
@@ -71,6 +77,23 @@ class Order(models.Model):
         if self.status == OrderStatus.CANCELED:
             return False
         return any(line.sold_by_weight and line.actual_weight_g is None for line in self.lines.all())
+
+    @property
+    def status_display(self) -> str:
+        """What a person reads: like `get_status_display`, but says "delivered" only once the goods
+        have reached the shopper (every open part delivered, or some of them)."""
+        if self.status in (OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED):
+            states = [f.status for f in self.fulfillments.all() if f.status not in Fulfillment.CLOSED]
+            delivered = sum(1 for state in states if state == Fulfillment.Status.DELIVERED)
+            if states and delivered == len(states):
+                return str(_("Đã giao hàng"))
+            if delivered:
+                return str(_("Đã giao một phần"))
+        return str(self.get_status_display())
+
+    @property
+    def is_paid(self) -> bool:
+        return self.charge_status in (ChargeStatus.FULL, ChargeStatus.OVERCHARGED)
 
     @property
     def transfer_note(self) -> str:
@@ -133,7 +156,11 @@ class Fulfillment(models.Model):
         PACKED = "packed", _("Đã đóng gói")
         SHIPPED = "shipped", _("Đã gửi hàng")
         DELIVERED = "delivered", _("Đã giao")
+        REFUSED = "refused", _("Khách từ chối nhận")
         CANCELED = "canceled", _("Đã hủy")
+
+    # Parts that no longer count: their goods are back in stock and they owe nothing.
+    CLOSED = (Status.CANCELED, Status.REFUSED)
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fulfillments")
     cooperative = models.ForeignKey("cooperative.Cooperative", on_delete=models.PROTECT, related_name="fulfillments")
@@ -141,11 +168,15 @@ class Fulfillment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNFULFILLED)
     tracking_number = models.CharField(max_length=255, blank=True)
     subtotal_amount = models.BigIntegerField(default=0)
+    # The order's shipping fee this part carries (the first open part; collected with it on delivery).
+    shipping_amount = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     packed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(null=True, blank=True)
     canceled_reason = models.TextField(blank=True)
+    cash_collected_amount = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["order_id", "fulfillment_order"]
@@ -156,12 +187,9 @@ class Fulfillment(models.Model):
         return f"{self.order_id}-{self.fulfillment_order}"
 
     @property
-    def cod_amount(self) -> int:
-        """Cash to collect when this part is delivered, for a cash-on-delivery order: its goods as
-        they finally amount to (weighed lines at their actual weight), plus the order's shipping fee
-        on the order's first part."""
-        shipping = self.order.shipping_price_amount if self.fulfillment_order == 1 else 0
-        return int(self.subtotal_amount) + int(shipping)
+    def amount_due(self) -> int:
+        """What this part costs the shopper now: its goods and the shipping it carries."""
+        return 0 if self.status in self.CLOSED else int(self.subtotal_amount) + int(self.shipping_amount)
 
     @property
     def has_weighed_lines(self) -> bool:
@@ -178,6 +206,7 @@ class OrderEvent(models.Model):
         WEIGHED = "weighed", _("Cân hàng")
         DELIVERED = "delivered", _("Giao hàng")
         FULFILLMENT_CANCELED = "fulfillment_canceled", _("Hủy phần giao")
+        FULFILLMENT_REFUSED = "fulfillment_refused", _("Khách từ chối nhận hàng")
         CANCELED = "canceled", _("Hủy đơn")
         EXPIRED = "expired", _("Hết hạn thanh toán")
         RETURN_REQUESTED = "return_requested", _("Yêu cầu trả hàng")

@@ -65,3 +65,12 @@ def return_refund_paid(order_return) -> None:
 
     pk = order_return.pk
     transaction.on_commit(lambda: send_return_notice.delay(pk, "refund_paid"))
+
+
+def order_event(event) -> None:
+    """The shopper is told of this change (delivered, paid, a part cancelled or refused, a refund)
+    in her language, once the transaction commits."""
+    from storefront.order.tasks import send_order_event
+
+    event_pk = event.pk
+    transaction.on_commit(lambda: send_order_event.delay(event_pk))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from storefront.core.permissions import can_manage_cooperative, is_program_staff
+from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode
 from storefront.order.models import Order, OrderEvent, OrderGrantedRefund, OrderGrantedRefundLine, OrderLine
 
@@ -82,18 +83,41 @@ def refund_grant(*, order: Order, actor, amount: int, kind: str = OrderGrantedRe
         if amount > refundable:
             raise _error("amount", _("Số tiền hoàn (%(amount)d ₫) lớn hơn số tiền còn có thể hoàn (%(refundable)d ₫).")
                          % {"amount": amount, "refundable": refundable}, OrderErrorCode.INVALID)
-        refund = OrderGrantedRefund.objects.create(
-            order=locked, cooperative_id=cooperative_id, kind=kind, amount=amount, currency=locked.currency,
-            reason=reason, method=method, shipping_costs_included=shipping_costs_included, user=_user(actor),
-        )
-        OrderGrantedRefundLine.objects.bulk_create(
-            OrderGrantedRefundLine(granted_refund=refund, order_line=line, quantity=quantity)
-            for line, quantity in lines.items()
-        )
-        OrderEvent.objects.create(order=locked, type=OrderEvent.Type.REFUND_GRANTED, user=_user(actor),
-                                  parameters={"amount": amount, "kind": kind, "refund": refund.pk,
-                                              "cooperative": cooperative_id, "reason": reason})
+        return _create(locked, actor=actor, amount=amount, kind=kind, reason=reason, cooperative_id=cooperative_id,
+                       method=method, lines=lines, shipping_costs_included=shipping_costs_included)
+
+
+def _create(locked: Order, *, actor, amount, kind, reason, cooperative_id, method, lines,
+            shipping_costs_included) -> OrderGrantedRefund:
+    refund = OrderGrantedRefund.objects.create(
+        order=locked, cooperative_id=cooperative_id, kind=kind, amount=amount, currency=locked.currency,
+        reason=reason, method=method, shipping_costs_included=shipping_costs_included, user=_user(actor),
+    )
+    OrderGrantedRefundLine.objects.bulk_create(
+        OrderGrantedRefundLine(granted_refund=refund, order_line=line, quantity=quantity)
+        for line, quantity in lines.items()
+    )
+    event = OrderEvent.objects.create(order=locked, type=OrderEvent.Type.REFUND_GRANTED, user=_user(actor),
+                                      parameters={"amount": amount, "kind": kind, "refund": refund.pk,
+                                                  "cooperative": cooperative_id, "reason": reason})
+    notifications.order_event(event)
     return refund
+
+
+def refund_grant_for_cancellation(*, order: Order, actor, amount: int, cooperative_id: int | None, reason: str,
+                                  lines: Mapping[OrderLine, int] | None = None,
+                                  shipping_costs_included: bool = False) -> OrderGrantedRefund | None:
+    """The refund a cancelled (or refused) part of a paid order makes due, granted by the order
+    service that cancelled it (which checked who acts: the shopper cancelling her order may not
+    grant refunds herself). Called under the order's lock; capped at what may still be refunded;
+    None when nothing is."""
+    amount = min(int(amount), order_refundable_amount(order=order))
+    if amount <= 0:
+        return None
+    return _create(order, actor=actor, amount=amount, kind=OrderGrantedRefund.Kind.CANCELLATION,
+                   reason=str(reason or "").strip()[:MAX_REASON_LENGTH], cooperative_id=cooperative_id,
+                   method=OrderGrantedRefund.Method.BANK_TRANSFER, lines=dict(lines or {}),
+                   shipping_costs_included=shipping_costs_included)
 
 
 def refund_mark_paid(*, refund: OrderGrantedRefund, actor, reference: str) -> OrderGrantedRefund:
@@ -114,7 +138,9 @@ def refund_mark_paid(*, refund: OrderGrantedRefund, actor, reference: str) -> Or
         locked.paid_at = timezone.now()
         locked.paid_by = _user(actor)
         locked.save(update_fields=["status", "reference", "paid_at", "paid_by", "updated_at"])
-        OrderEvent.objects.create(order_id=locked.order_id, type=OrderEvent.Type.REFUNDED, user=_user(actor),
-                                  parameters={"amount": locked.amount, "refund": locked.pk, "reference": reference})
+        event = OrderEvent.objects.create(order_id=locked.order_id, type=OrderEvent.Type.REFUNDED, user=_user(actor),
+                                          parameters={"amount": locked.amount, "refund": locked.pk,
+                                                      "cooperative": locked.cooperative_id, "reference": reference})
+        notifications.order_event(event)
     refund.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return refund

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
 
+from storefront.core.money import format_vnd
 from storefront.core.permissions import (cooperative_ids_of, is_program_staff, require_cooperative_access)
 from storefront.order.models import (ChargeStatus, Fulfillment, Order, OrderEvent, OrderGrantedRefund, OrderLine,
                                      OrderReturn, OrderReturnLine, OrderStatus)
-from storefront.payment.gateways import VIETQR
+from storefront.payment.gateways import COD, VIETQR
 from storefront.payment.models import Payment
 from storefront.payment.vietqr import payload_for_order
 
@@ -68,7 +70,7 @@ def cooperative_sales_since(*, actor, cooperative, since) -> int:
     """What a cooperative sold (VND, its parts' subtotals, cancelled parts left out) since `since`."""
     require_cooperative_access(actor, cooperative.pk)
     return int(Fulfillment.objects.filter(cooperative=cooperative, created_at__gte=since)
-               .exclude(status=Fulfillment.Status.CANCELED)
+               .exclude(status__in=Fulfillment.CLOSED)
                .aggregate(total=Sum("subtotal_amount"))["total"] or 0)
 
 
@@ -96,6 +98,35 @@ def order_for_actor(*, actor, order_id=None, token=None) -> Order | None:
     return None
 
 
+def order_refunds(*, order: Order) -> QuerySet[OrderGrantedRefund]:
+    """The refunds granted on an order the caller may see whole (its shopper, program staff)."""
+    return OrderGrantedRefund.objects.filter(order=order).select_related("cooperative").order_by("pk")
+
+
+def order_is_prepaid(order: Order) -> bool:
+    """Paid as a whole before delivery (a VietQR transfer, or staff recorded the money)."""
+    return Payment.objects.filter(order=order, status=Payment.Status.CHARGED, fulfillment__isnull=True).exists()
+
+
+def fulfillment_cash_due(*, order: Order, fulfillment: Fulfillment) -> int:
+    """Cash the carrier collects for this part on delivery (0 unless a cash-on-delivery order not paid
+    as a whole, or once delivered): its goods and the shipping fee it carries."""
+    if order.payment_gateway != COD or fulfillment.status in Fulfillment.CLOSED \
+            or fulfillment.status == Fulfillment.Status.DELIVERED or order_is_prepaid(order):
+        return 0
+    return fulfillment.amount_due
+
+
+def fulfillments_cash_due(fulfillments) -> dict[int, int]:
+    """`fulfillment_cash_due` for many parts (each with its order loaded) in one query."""
+    fulfillments = list(fulfillments)
+    prepaid = set(Payment.objects.filter(order_id__in={f.order_id for f in fulfillments},
+                                         status=Payment.Status.CHARGED, fulfillment__isnull=True)
+                  .values_list("order_id", flat=True))
+    return {f.pk: 0 if (f.order.payment_gateway != COD or f.order_id in prepaid or f.status in Fulfillment.CLOSED
+                        or f.status == Fulfillment.Status.DELIVERED) else f.amount_due for f in fulfillments}
+
+
 def order_payments(*, order: Order) -> QuerySet[Payment]:
     """The payments of an order the caller has already been allowed to see (`order_for_actor`)."""
     return Payment.objects.filter(order=order).order_by("pk")
@@ -104,6 +135,74 @@ def order_payments(*, order: Order) -> QuerySet[Payment]:
 def order_events(*, order: Order) -> QuerySet[OrderEvent]:
     """The history of an order the caller has already been allowed to see (`order_for_actor`)."""
     return OrderEvent.objects.filter(order=order).order_by("date", "pk")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: object
+    type: str
+    label: str
+    who: str
+    detail: str
+
+
+# Order-wide events a cooperative's staff see on their part, without their figures.
+_ORDER_WIDE_FOR_SELLERS = {OrderEvent.Type.PLACED, OrderEvent.Type.CONFIRMED, OrderEvent.Type.CANCELED,
+                           OrderEvent.Type.EXPIRED}
+
+
+def _who(event: OrderEvent, order: Order, cooperative_names: dict[int, str]) -> str:
+    params = event.parameters or {}
+    if event.user_id is None:
+        return _("Hệ thống")
+    if event.user_id == order.user_id:
+        return _("Khách hàng")
+    if is_program_staff(event.user):
+        return _("Chương trình HTX Market")
+    return cooperative_names.get(params.get("cooperative"), _("Nhân viên"))
+
+
+def _detail(event: OrderEvent) -> str:
+    params = event.parameters or {}
+    bits = []
+    for key, label in (("amount", _("Số tiền")), ("cash_collected", _("Tiền mặt đã thu"))):
+        if params.get(key):
+            bits.append(f"{label}: {format_vnd(int(params[key]))}")
+    if params.get("tracking_number"):
+        bits.append(_("Mã vận đơn: %(t)s") % {"t": params["tracking_number"]})
+    if params.get("reference"):
+        bits.append(_("Mã chứng từ: %(r)s") % {"r": params["reference"]})
+    if params.get("reason"):
+        bits.append(_("Lý do: %(r)s") % {"r": params["reason"]})
+    return " · ".join(bits)
+
+
+def order_history(*, order: Order, cooperative_ids: set[int] | None = None) -> list[HistoryEntry]:
+    """Every change of an order the caller may see, oldest first, with who made it and when (mails
+    sent are left out). `cooperative_ids` (a cooperative's staff, see `order_seller_scope`): only
+    the events of their own parts, and the order's being placed, confirmed or cancelled without
+    figures — never another cooperative's part."""
+    events = list(OrderEvent.objects.filter(order=order).exclude(type=OrderEvent.Type.EMAIL_SENT)
+                  .select_related("user").order_by("date", "pk"))
+    names = dict(Fulfillment.objects.filter(order=order).values_list("cooperative_id", "cooperative__name"))
+    rows = []
+    for event in events:
+        params = event.parameters or {}
+        if cooperative_ids is not None:
+            if params.get("cooperative") in cooperative_ids:
+                detail = _detail(event)
+            elif event.type in _ORDER_WIDE_FOR_SELLERS:
+                detail = ""
+            else:
+                continue
+        else:
+            detail = _detail(event)
+        label, who = str(event.get_type_display()), _who(event, order, names)
+        part_of = names.get(params.get("cooperative"))
+        if part_of and part_of != who and event.type not in _ORDER_WIDE_FOR_SELLERS:
+            label = f"{label} — {part_of}"  # whose part, when someone else acted on it
+        rows.append(HistoryEntry(date=event.date, type=event.type, label=label, who=who, detail=detail))
+    return rows
 
 
 def fulfillment_for_actor(*, actor, fulfillment_id) -> Fulfillment | None:

@@ -1,5 +1,11 @@
 """An order's life: it is placed (from a checkout), paid, cooperatives pack, ship and deliver their
-part (a fulfilment each), orders are cancelled or expire unpaid.
+part (a fulfilment each) — collecting the cash of a cash-on-delivery part as they deliver it — or
+the shopper refuses a parcel; orders and parts are cancelled or expire unpaid.
+
+What the shopper owes follows every change: a cancelled or refused part owes nothing (its lines'
+totals drop to 0, its stock returns to the lots it came from), the order's shipping fee is carried
+by its first open part (`Fulfillment.shipping_amount`), and the order's totals are its open parts'.
+A paid order's closed part becomes a refund due (`refunds.refund_grant_for_cancellation`).
 
 Each action after placement locks the rows it changes (order, then fulfilment; stock is locked by
 the warehouse module in pk order), checks state after the lock, records an OrderEvent and
@@ -17,22 +23,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storefront.core.money import format_vnd
 from storefront.core.permissions import is_program_staff, require_cooperative_access, require_program_staff
 from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode
 from storefront.order.models import (ChargeStatus, Fulfillment, Order, OrderEvent, OrderGrantedRefund, OrderLine,
                                      OrderStatus)
-from storefront.order.refunds import order_refundable_amount, refund_grant
+from storefront.order.refunds import (order_refundable_amount, order_total_granted_refund, refund_grant,
+                                      refund_grant_for_cancellation)
+from storefront.order.selectors import fulfillment_cash_due
+from storefront.order.selectors import order_is_prepaid as _is_prepaid
 from storefront.order.weights import actual_weights_for, weighed_line_total
 from storefront.payment.error_codes import PaymentErrorCode
 from storefront.payment.models import Payment
 from storefront.settlement.services import settlement_book_delivery
 from storefront.warehouse.management import (deallocate_stock, deallocate_stock_for_lines,
-                                             decrease_stock_for_fulfillment)
+                                             decrease_stock_for_fulfillment, increase_stock_for_refused_fulfillment)
 
 MAX_TRACKING_LENGTH = 255
+MAX_REASON_LENGTH = 1000
 ACTIVE = (Fulfillment.Status.UNFULFILLED, Fulfillment.Status.PACKED)
 SENT = (Fulfillment.Status.SHIPPED, Fulfillment.Status.DELIVERED)
+CLOSED = Fulfillment.CLOSED
 
 
 def _error(field: str, message: str, code: OrderErrorCode) -> ValidationError:
@@ -106,7 +118,8 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
         groups = sorted(by_cooperative.items(), key=lambda item: item[0].pk)
         fulfillments = Fulfillment.objects.bulk_create(
             Fulfillment(order=order, cooperative=cooperative, fulfillment_order=position, created_at=placed_at,
-                        subtotal_amount=sum(line.total for line in coop_lines))
+                        subtotal_amount=sum(line.total for line in coop_lines),
+                        shipping_amount=shipping.price if position == 1 else 0)
             for position, (cooperative, coop_lines) in enumerate(groups, 1)
         )
         order_lines = []
@@ -133,15 +146,94 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
     return PlacedOrder(order=order, lines=order_lines, fulfillments=fulfillments)
 
 
-def order_event_add(*, order: Order, type: str, actor=None, **parameters) -> OrderEvent:
-    return OrderEvent.objects.create(order=order, type=type, user=_user(actor), parameters=parameters)
+def order_event_add(*, order: Order, type: str, actor=None, mail: bool = False, **parameters) -> OrderEvent:
+    """Record what happened to `order`, by whom; `mail`: the shopper is told by e-mail (after the commit)."""
+    event = OrderEvent.objects.create(order=order, type=type, user=_user(actor), parameters=parameters)
+    if mail:
+        notifications.order_event(event)
+    return event
+
+
+def _part_event(order: Order, part: Fulfillment, type: str, actor, *, mail: bool = False, **parameters):
+    return order_event_add(order=order, type=type, actor=actor, mail=mail, fulfillment=part.composed_id,
+                           cooperative=part.cooperative_id, **parameters)
+
+
+def order_totals_refresh(*, order: Order) -> None:
+    """Re-derive what the shopper owes now from the open parts (under the order's lock): a closed
+    part's lines owe 0, each part's subtotal is its lines', the order's subtotal, shipping and total
+    its open parts'."""
+    OrderLine.objects.filter(order=order, fulfillment__status__in=CLOSED).exclude(
+        total_price_amount=0).update(total_price_amount=0)
+    parts = list(Fulfillment.objects.filter(order=order).order_by("pk"))
+    line_totals: dict[int, int] = defaultdict(int)
+    for part_id, total in OrderLine.objects.filter(order=order).values_list("fulfillment_id", "total_price_amount"):
+        line_totals[part_id] += total
+    for part in parts:
+        subtotal = 0 if part.status in CLOSED else line_totals[part.pk]
+        if part.subtotal_amount != subtotal:
+            part.subtotal_amount = subtotal
+            part.save(update_fields=["subtotal_amount"])
+    subtotal = sum(part.subtotal_amount for part in parts)
+    shipping = sum(part.shipping_amount for part in parts if part.status not in CLOSED)
+    if (order.subtotal_amount, order.shipping_price_amount) != (subtotal, shipping) \
+            or order.total_amount != subtotal + shipping:
+        order.subtotal_amount, order.shipping_price_amount = subtotal, shipping
+        order.total_amount = subtotal + shipping
+        order.save(update_fields=["subtotal_amount", "shipping_price_amount", "total_amount", "updated_at"])
+
+
+def order_charge_status_refresh(*, order: Order) -> str:
+    """Saleor's charge status (under the order's lock): what was charged less the refunds granted,
+    against what the shopper owes now."""
+    charged = int(order.total_charged_amount)
+    net = charged - order_total_granted_refund(order=order)
+    if charged <= 0:
+        status = ChargeStatus.NONE
+    elif net < order.total_amount:
+        status = ChargeStatus.PARTIAL
+    elif net > order.total_amount:
+        status = ChargeStatus.OVERCHARGED
+    else:
+        status = ChargeStatus.FULL
+    if status != order.charge_status:
+        order.charge_status = status
+        order.save(update_fields=["charge_status", "updated_at"])
+    return status
+
+
+def _close_part(order: Order, part: Fulfillment, *, status: str, reason: str, actor, prepaid: bool) -> None:
+    """Cancel or refuse `part` (locked, its stock already back): it owes nothing; the shipping fee it
+    carried moves to the next open part that can still carry it (any open part of a prepaid order,
+    one not yet sent of a cash-on-delivery one), else it is waived; a prepaid order's part becomes a
+    refund due for its goods (and the fee, when it was waived)."""
+    released = int(part.subtotal_amount) + int(part.shipping_amount)
+    if part.shipping_amount:
+        successors = Fulfillment.objects.select_for_update().filter(order=order).exclude(pk=part.pk).exclude(
+            status__in=CLOSED).order_by("fulfillment_order", "pk")
+        if not prepaid:
+            successors = successors.filter(status__in=ACTIVE)
+        successor = successors.first()
+        if successor is not None:
+            successor.shipping_amount += part.shipping_amount
+            successor.save(update_fields=["shipping_amount"])
+            released -= part.shipping_amount
+    shipping_waived = released > part.subtotal_amount
+    part.status = status
+    part.canceled_reason = reason
+    part.shipping_amount = 0
+    part.save(update_fields=["status", "canceled_reason", "shipping_amount"])
+    if prepaid and released > 0:
+        lines = {line: line.quantity for line in OrderLine.objects.filter(fulfillment=part).order_by("pk")}
+        refund_grant_for_cancellation(order=order, actor=actor, amount=released, cooperative_id=part.cooperative_id,
+                                      reason=reason, lines=lines, shipping_costs_included=shipping_waived)
 
 
 def order_status_refresh(*, order: Order) -> str:
     """Derive the order's status from its fulfilments (call under the order's lock)."""
     if order.status in (OrderStatus.CANCELED, OrderStatus.UNCONFIRMED):
         return order.status
-    states = [s for s in order.fulfillments.values_list("status", flat=True) if s != Fulfillment.Status.CANCELED]
+    states = [s for s in order.fulfillments.values_list("status", flat=True) if s not in CLOSED]
     if not states:
         status = OrderStatus.CANCELED
     elif all(s in SENT for s in states):
@@ -184,7 +276,7 @@ def fulfillment_pack(*, fulfillment: Fulfillment, actor) -> Fulfillment:
         locked.status = Fulfillment.Status.PACKED
         locked.packed_at = timezone.now()
         locked.save(update_fields=["status", "packed_at"])
-        order_event_add(order=order, type=OrderEvent.Type.PACKED, actor=actor, fulfillment=locked.composed_id)
+        _part_event(order, locked, OrderEvent.Type.PACKED, actor)
     return _sync(fulfillment, locked)
 
 
@@ -193,7 +285,7 @@ def _apply_weights(*, order: Order, fulfillment: Fulfillment, lines: list[OrderL
     """Price the part's lines sold by weight at what they weighed (storefront.order.weights), keep the
     part's subtotal and the order's totals in step, and, when the order was paid beforehand, grant
     the shopper back what lighter goods cost less. Under the order's and the part's locks."""
-    prepaid = order.charge_status == ChargeStatus.FULL
+    prepaid = _is_prepaid(order)
     delta = refund = 0
     refund_lines: dict[OrderLine, int] = {}
     for line in lines:
@@ -211,11 +303,8 @@ def _apply_weights(*, order: Order, fulfillment: Fulfillment, lines: list[OrderL
         OrderLine.objects.filter(pk=line.pk).update(actual_weight_g=grams, total_price_amount=total,
                                                     placed_total_price_amount=placed)
     if delta:
-        fulfillment.subtotal_amount += delta
-        fulfillment.save(update_fields=["subtotal_amount"])
-        order.subtotal_amount += delta
-        order.total_amount += delta
-        order.save(update_fields=["subtotal_amount", "total_amount", "updated_at"])
+        order_totals_refresh(order=order)
+        fulfillment.refresh_from_db(fields=["subtotal_amount"])
     if weights:
         order_event_add(order=order, type=OrderEvent.Type.WEIGHED, actor=actor, fulfillment=fulfillment.composed_id,
                         lines={str(line.pk): line.actual_weight_g for line in lines if line.actual_weight_g},
@@ -226,6 +315,8 @@ def _apply_weights(*, order: Order, fulfillment: Fulfillment, lines: list[OrderL
         refund_grant(order=order, actor=actor, amount=refund, kind=OrderGrantedRefund.Kind.WEIGHT,
                      cooperative=fulfillment.cooperative_id, lines=refund_lines,
                      reason=_("Hàng cân nhẹ hơn khối lượng đã thanh toán."))
+    if delta or refund > 0:
+        order_charge_status_refresh(order=order)
 
 
 def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str,
@@ -257,8 +348,8 @@ def fulfillment_ship(*, fulfillment: Fulfillment, actor, tracking_number: str,
         locked.shipped_at = now
         locked.packed_at = locked.packed_at or now
         locked.save(update_fields=["status", "tracking_number", "shipped_at", "packed_at"])
-        order_event_add(order=order, type=OrderEvent.Type.SHIPPED, actor=actor, fulfillment=locked.composed_id,
-                        tracking_number=tracking)
+        _part_event(order, locked, OrderEvent.Type.SHIPPED, actor, tracking_number=tracking,
+                    cash_due=fulfillment_cash_due(order=order, fulfillment=locked))
         order_status_refresh(order=order)
         notifications.fulfillment_shipped(locked)
     return _sync(fulfillment, locked)
@@ -301,43 +392,123 @@ def order_fulfill(*, order: Order, lines: Mapping[str, int], tracking_number: st
     return fulfillments
 
 
-def fulfillment_deliver(*, fulfillment: Fulfillment, actor) -> Fulfillment:
-    """The customer has the goods: the cooperative's sale is booked in its ledger."""
+def _cash_amount(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _error("cash_collected", _("Số tiền mặt đã thu phải là số nguyên không âm (đồng)."),
+                     OrderErrorCode.INVALID)
+    return value
+
+
+def fulfillment_deliver(*, fulfillment: Fulfillment, actor, cash_collected: int | None = None) -> Fulfillment:
+    """The customer has the goods. For a cash-on-delivery part, `cash_collected` is what the carrier
+    (or the cooperative) took: it must be exactly what the part owes — a difference is refused, so
+    nothing wrong is booked (the shopper owes what the label says; a carrier short of it is a
+    dispute for the program, not a sale). The cash is a Payment of this part; the order's charge
+    status follows; the part's sale and fee, and the cash the cooperative now holds, go to its ledger."""
     require_cooperative_access(actor, fulfillment.cooperative_id)
+    cash = _cash_amount(cash_collected)
     with transaction.atomic():
         order, locked = _lock(fulfillment)
         if locked.status != Fulfillment.Status.SHIPPED:
             raise _error("status", _("Chỉ xác nhận giao được phần hàng đã gửi."), OrderErrorCode.INVALID)
+        due = fulfillment_cash_due(order=order, fulfillment=locked)
+        if due and cash is None:
+            raise _error("cash_collected", _("Vui lòng nhập số tiền mặt đã thu (%(due)s).") % {
+                "due": format_vnd(due)}, OrderErrorCode.REQUIRED)
+        if (cash or 0) != due:
+            raise _error("cash_collected", _(
+                "Số tiền đã thu (%(got)s) khác số tiền phải thu của phần hàng này (%(due)s).") % {
+                "got": format_vnd(cash or 0), "due": format_vnd(due)},
+                OrderErrorCode.INVALID)
+        now = timezone.now()
         locked.status = Fulfillment.Status.DELIVERED
-        locked.delivered_at = timezone.now()
-        locked.save(update_fields=["status", "delivered_at"])
-        order_event_add(order=order, type=OrderEvent.Type.DELIVERED, actor=actor, fulfillment=locked.composed_id)
-        settlement_book_delivery(fulfillment=locked, actor=actor)
+        locked.delivered_at = now
+        locked.cash_collected_amount = due if due else None
+        locked.save(update_fields=["status", "delivered_at", "cash_collected_amount"])
+        if due:
+            _collect_cash(order, locked, amount=due, actor=actor, now=now)
+        _part_event(order, locked, OrderEvent.Type.DELIVERED, actor, mail=True, cash_collected=due)
+        settlement_book_delivery(fulfillment=locked, actor=actor, cash_collected=due)
+        order_charge_status_refresh(order=order)
         order_status_refresh(order=order)
     return _sync(fulfillment, locked)
 
 
-def fulfillment_cancel(*, fulfillment: Fulfillment, actor, reason: str) -> Fulfillment:
-    """A cooperative cannot supply its part: its stock is released; the rest of the order goes on."""
-    require_cooperative_access(actor, fulfillment.cooperative_id)
-    reason = str(reason or "").strip()
+def _collect_cash(order: Order, part: Fulfillment, *, amount: int, actor, now) -> Payment:
+    """The order's pending cash-on-delivery payment becomes this part's collection (the first one);
+    later parts' collections are payments of their own."""
+    payment = (Payment.objects.select_for_update().filter(order=order, status=Payment.Status.PENDING,
+                                                          fulfillment__isnull=True).order_by("pk").first())
+    if payment is None:
+        payment = Payment(order=order, gateway=order.payment_gateway)
+    payment.fulfillment = part
+    payment.status = Payment.Status.CHARGED
+    payment.amount = payment.captured_amount = amount
+    payment.captured_at = now
+    payment.captured_by = _user(actor)
+    payment.note = f"#{part.composed_id}"
+    payment.save()
+    order.total_charged_amount += amount
+    order.save(update_fields=["total_charged_amount", "updated_at"])
+    _part_event(order, part, OrderEvent.Type.PAYMENT_CAPTURED, actor, amount=amount, gateway=payment.gateway)
+    return payment
+
+
+def _reason(reason) -> str:
+    reason = " ".join(str(reason or "").split())
     if not reason:
-        raise _error("reason", _("Vui lòng nêu lý do hủy."), OrderErrorCode.REQUIRED)
+        raise _error("reason", _("Vui lòng nêu lý do."), OrderErrorCode.REQUIRED)
+    if len(reason) > MAX_REASON_LENGTH:
+        raise _error("reason", _("Lý do quá dài."), OrderErrorCode.INVALID)
+    return reason
+
+
+def _after_part_closed(order: Order, part: Fulfillment, *, actor, reason: str) -> None:
+    if not order.fulfillments.exclude(status__in=CLOSED).exists():
+        _cancel_locked(order, actor=actor, reason=reason, event=OrderEvent.Type.CANCELED)
+    else:
+        order_totals_refresh(order=order)
+        order_charge_status_refresh(order=order)
+        order_status_refresh(order=order)
+
+
+def fulfillment_refuse(*, fulfillment: Fulfillment, actor, reason: str) -> Fulfillment:
+    """The shopper refused the parcel of a shipped part: its units return to the lots they left, the
+    part closes owing nothing (a prepaid part becomes a refund due) and the order's totals follow."""
+    require_cooperative_access(actor, fulfillment.cooperative_id)
+    reason = _reason(reason)
+    with transaction.atomic():
+        order, locked = _lock(fulfillment)
+        if locked.status != Fulfillment.Status.SHIPPED:
+            raise _error("status", _("Chỉ ghi nhận khách từ chối nhận cho phần hàng đã gửi."),
+                         OrderErrorCode.INVALID)
+        increase_stock_for_refused_fulfillment(fulfillment=locked)
+        locked.refused_at = timezone.now()
+        locked.save(update_fields=["refused_at"])
+        _part_event(order, locked, OrderEvent.Type.FULFILLMENT_REFUSED, actor, mail=True, reason=reason)
+        _close_part(order, locked, status=Fulfillment.Status.REFUSED, reason=reason, actor=actor,
+                    prepaid=_is_prepaid(order))
+        _after_part_closed(order, locked, actor=actor, reason=reason)
+    return _sync(fulfillment, locked)
+
+
+def fulfillment_cancel(*, fulfillment: Fulfillment, actor, reason: str) -> Fulfillment:
+    """A cooperative cannot supply its part: its stock returns to its lots; the rest of the order goes
+    on, its totals without this part (a prepaid part becomes a refund due)."""
+    require_cooperative_access(actor, fulfillment.cooperative_id)
+    reason = _reason(reason)
     with transaction.atomic():
         order, locked = _lock(fulfillment)
         if locked.status not in ACTIVE:
             raise _error("status", _("Không thể hủy phần hàng đã gửi hoặc đã hủy."),
                          OrderErrorCode.CANNOT_CANCEL_FULFILLMENT)
         deallocate_stock_for_lines(order_lines=OrderLine.objects.filter(fulfillment=locked))
-        locked.status = Fulfillment.Status.CANCELED
-        locked.canceled_reason = reason
-        locked.save(update_fields=["status", "canceled_reason"])
-        order_event_add(order=order, type=OrderEvent.Type.FULFILLMENT_CANCELED, actor=actor,
-                        fulfillment=locked.composed_id, reason=reason)
-        if not order.fulfillments.exclude(status=Fulfillment.Status.CANCELED).exists():
-            _cancel_locked(order, actor=actor, reason=reason, event=OrderEvent.Type.CANCELED)
-        else:
-            order_status_refresh(order=order)
+        _part_event(order, locked, OrderEvent.Type.FULFILLMENT_CANCELED, actor, mail=True, reason=reason)
+        _close_part(order, locked, status=Fulfillment.Status.CANCELED, reason=reason, actor=actor,
+                    prepaid=_is_prepaid(order))
+        _after_part_closed(order, locked, actor=actor, reason=reason)
     return _sync(fulfillment, locked)
 
 
@@ -349,30 +520,35 @@ def _may_cancel(order: Order, actor) -> bool:
 
 def _cancel_locked(order: Order, *, actor, reason: str, event: str) -> None:
     deallocate_stock(order=order)
-    order.fulfillments.filter(status__in=ACTIVE).update(status=Fulfillment.Status.CANCELED, canceled_reason=reason)
+    prepaid = _is_prepaid(order)
+    open_ids = list(Fulfillment.objects.select_for_update().filter(order=order, status__in=ACTIVE)
+                    .order_by("pk").values_list("pk", flat=True))
+    for pk in open_ids:  # read each after the one before it closed: the shipping fee may have moved onto it
+        _close_part(order, Fulfillment.objects.get(pk=pk), status=Fulfillment.Status.CANCELED, reason=reason,
+                    actor=actor, prepaid=prepaid)
     Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(status=Payment.Status.CANCELED)
     order.status = OrderStatus.CANCELED
     order.canceled_reason = reason
     order.payment_due_at = None
     order.save(update_fields=["status", "canceled_reason", "payment_due_at", "updated_at"])
+    order_totals_refresh(order=order)
+    order_charge_status_refresh(order=order)
     order_event_add(order=order, type=event, actor=actor, reason=reason)
     notifications.order_canceled(order)
 
 
 def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
-    """The customer (own order) or program staff cancel before anything was sent; stock returns."""
+    """The customer (own order) or program staff cancel before anything was packed or sent; stock
+    returns to its lots; what a prepaid order paid becomes refunds due, one per cooperative's part."""
     if not _may_cancel(order, actor):
         raise PermissionDenied(_("Bạn không có quyền hủy đơn hàng này."))
-    reason = str(reason or "").strip()[:1000]
+    reason = " ".join(str(reason or "").split())[:MAX_REASON_LENGTH]
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status == OrderStatus.CANCELED:
             raise _error("order", _("Đơn hàng đã hủy."), OrderErrorCode.CANNOT_CANCEL_ORDER)
         if locked.fulfillments.filter(status__in=SENT + (Fulfillment.Status.PACKED,)).exists():
             raise _error("order", _("Không thể hủy: hàng đã được đóng gói hoặc gửi đi."),
-                         OrderErrorCode.CANNOT_CANCEL_ORDER)
-        if locked.charge_status == ChargeStatus.FULL and not is_program_staff(actor):
-            raise _error("order", _("Đơn đã thanh toán: vui lòng liên hệ chương trình để hủy và hoàn tiền."),
                          OrderErrorCode.CANNOT_CANCEL_ORDER)
         _cancel_locked(locked, actor=actor, reason=reason, event=OrderEvent.Type.CANCELED)
     order.refresh_from_db()
@@ -395,7 +571,7 @@ def order_mark_as_paid(*, order: Order, actor, amount: int, reference: str = "")
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status == OrderStatus.CANCELED:
             raise _payment_error("order", _("Đơn hàng đã hủy; hãy hoàn tiền cho khách."), PaymentErrorCode.INVALID)
-        if locked.charge_status == ChargeStatus.FULL:
+        if locked.charge_status != ChargeStatus.NONE:
             raise _payment_error("order", _("Đơn hàng đã được ghi nhận thanh toán."), PaymentErrorCode.INVALID)
         if amount < locked.total_amount:
             raise _payment_error("amount", _("Số tiền nhận (%(got)d) nhỏ hơn tổng đơn (%(total)d).") % {
@@ -411,16 +587,16 @@ def order_mark_as_paid(*, order: Order, actor, amount: int, reference: str = "")
         payment.captured_by = actor
         payment.psp_reference = reference
         payment.save()
-        locked.charge_status = ChargeStatus.FULL
         locked.total_charged_amount = amount
         locked.payment_due_at = None
-        update = ["charge_status", "total_charged_amount", "payment_due_at", "updated_at"]
+        update = ["total_charged_amount", "payment_due_at", "updated_at"]
         if locked.status == OrderStatus.UNCONFIRMED:
             locked.status = OrderStatus.UNFULFILLED
             update.append("status")
         locked.save(update_fields=update)
-        OrderEvent.objects.create(order=locked, type=OrderEvent.Type.PAYMENT_CAPTURED, user=actor,
-                                  parameters={"amount": amount, "reference": reference, "gateway": payment.gateway})
+        order_charge_status_refresh(order=locked)
+        order_event_add(order=locked, type=OrderEvent.Type.PAYMENT_CAPTURED, actor=actor, mail=True,
+                        amount=amount, reference=reference, gateway=payment.gateway)
         if "status" in update:
             OrderEvent.objects.create(order=locked, type=OrderEvent.Type.CONFIRMED, user=actor, parameters={})
             notifications.order_confirmed(locked)

@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from storefront.core.money import format_vnd
 from storefront.order.models import Fulfillment, Order, OrderEvent, OrderGrantedRefund
 from storefront.payment.gateways import COD, VIETQR
 from storefront.payment.vietqr import payload_for_order
@@ -106,6 +107,48 @@ def send_order_canceled(order_pk: int) -> None:
         if order.canceled_reason:
             body += "\n" + _("Lý do: %(reason)s") % {"reason": order.canceled_reason}
         _send(order, _("HTX Market: đơn #%(number)s đã hủy") % {"number": order.number}, body, "order_canceled")
+
+
+def _event_subjects() -> dict[str, str]:
+    return {
+        OrderEvent.Type.PAYMENT_CAPTURED: _("HTX Market: đã nhận tiền cho đơn #%(number)s"),
+        OrderEvent.Type.DELIVERED: _("HTX Market: đơn #%(number)s đã giao"),
+        OrderEvent.Type.FULFILLMENT_CANCELED: _("HTX Market: một phần đơn #%(number)s đã hủy"),
+        OrderEvent.Type.FULFILLMENT_REFUSED: _("HTX Market: một phần đơn #%(number)s không được nhận"),
+        OrderEvent.Type.REFUND_GRANTED: _("HTX Market: khoản hoàn tiền cho đơn #%(number)s"),
+        OrderEvent.Type.REFUNDED: _("HTX Market: đã hoàn tiền cho đơn #%(number)s"),
+    }
+
+
+def order_event_text(event: OrderEvent) -> str:
+    """The mail telling the shopper of `event`, in the active language."""
+    from django.template.loader import render_to_string
+
+    order = event.order
+    params = event.parameters or {}
+    fulfillment = None
+    if params.get("fulfillment"):
+        fulfillment = next((f for f in order.fulfillments.select_related("cooperative")
+                            if f.composed_id == params["fulfillment"]), None)
+    return render_to_string("emails/order_event.txt", _mail_context(
+        order, event=event, type=event.type, fulfillment=fulfillment,
+        amount=format_vnd(params.get("amount") or params.get("cash_collected") or 0),
+        collected=bool(params.get("cash_collected")), reason=params.get("reason") or "",
+        reference=params.get("reference") or "", total=format_vnd(order.total_amount),
+        lines=list(fulfillment.lines.all()) if fulfillment else []))
+
+
+@shared_task
+def send_order_event(event_pk: int) -> None:
+    event = OrderEvent.objects.select_related("order").filter(pk=event_pk).first()
+    if event is None:
+        return
+    order = event.order
+    with translation.override(order.language_code or "vi"):
+        subject = _event_subjects().get(event.type)
+        if subject is None:
+            return
+        _send(order, subject % {"number": order.number}, order_event_text(event), f"order_{event.type}")
 
 
 @shared_task

@@ -14,6 +14,9 @@ class Payment(models.Model):
         REFUNDED = "refunded", _("Đã hoàn tiền")
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="payments")
+    # Cash on delivery is collected per cooperative's part: the part this payment was collected with.
+    fulfillment = models.ForeignKey("order.Fulfillment", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="payments")
     gateway = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     amount = models.BigIntegerField()  # VND
@@ -29,3 +32,8 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            # One collection per part: two staff confirming the same delivery cannot both book cash.
+            models.UniqueConstraint(fields=["fulfillment"], condition=models.Q(fulfillment__isnull=False),
+                                    name="one_payment_per_fulfillment"),
+        ]

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class LedgerEntry(models.Model):
     """Append-only ledger of what the program owes each cooperative (VND, signed).
 
-    A delivered fulfilment books its sale (+) and the program's fee (−); a payout books (−).
+    A delivered fulfilment books its sale (+) and the program's fee (−); when the cooperative
+    collected the shopper's cash on delivery it holds that money, booked (−) as cash collected;
+    a payout books (−).
     The balance is the sum; nothing is ever updated in place.
     """
 
@@ -15,6 +17,7 @@ class LedgerEntry(models.Model):
         SALE = "sale", _("Doanh thu giao hàng")
         FEE = "fee", _("Phí chương trình")
         PAYOUT = "payout", _("Chi trả")
+        CASH_COLLECTED = "cash", _("Tiền mặt HTX đã thu")
         ADJUSTMENT = "adjustment", _("Điều chỉnh")
 
     cooperative = models.ForeignKey("cooperative.Cooperative", on_delete=models.PROTECT, related_name="ledger")

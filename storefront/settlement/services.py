@@ -1,6 +1,6 @@
 """The ledger of what the program owes each cooperative: sales of delivered fulfilments (+), the
-program's fee on them (−, SETTLEMENT_FEE_PERCENT of the sale, rounded half-up to the dong) and
-payouts (−). Append-only; a payout never exceeds the balance."""
+program's fee on them (−, SETTLEMENT_FEE_PERCENT of the sale, rounded half-up to the dong), cash
+the cooperative collected on delivery (−) and payouts (−). Append-only; a payout never exceeds the balance."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -16,8 +16,9 @@ from storefront.settlement.models import LedgerEntry
 from storefront.settlement.selectors import ledger_balance
 
 
-def settlement_book_delivery(*, fulfillment, actor=None) -> list[LedgerEntry]:
-    """Book a delivered fulfilment's sale and fee (once: a second call books nothing)."""
+def settlement_book_delivery(*, fulfillment, actor=None, cash_collected: int = 0) -> list[LedgerEntry]:
+    """Book a delivered fulfilment's sale and fee (once: a second call books nothing), and, when the
+    cooperative collected the shopper's cash on delivery, that cash (−): it holds the money already."""
     if LedgerEntry.objects.filter(fulfillment=fulfillment, kind=LedgerEntry.Kind.SALE).exists():
         return []
     sale = int(fulfillment.subtotal_amount)
@@ -30,6 +31,10 @@ def settlement_book_delivery(*, fulfillment, actor=None) -> list[LedgerEntry]:
         entries.append(LedgerEntry(cooperative_id=fulfillment.cooperative_id, kind=LedgerEntry.Kind.FEE,
                                    amount=-fee, fulfillment=fulfillment, reference=reference, created_by=user,
                                    note=f"{settings.SETTLEMENT_FEE_PERCENT}%"))
+    if cash_collected:
+        entries.append(LedgerEntry(cooperative_id=fulfillment.cooperative_id, kind=LedgerEntry.Kind.CASH_COLLECTED,
+                                   amount=-int(cash_collected), fulfillment=fulfillment, reference=reference,
+                                   created_by=user))
     return LedgerEntry.objects.bulk_create(entries)
 
 

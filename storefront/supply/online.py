@@ -71,9 +71,10 @@ def online_sales(*, date_from: datetime.date, date_to: datetime.date, scope) -> 
         OrderLine.objects.filter(order__created_at__gte=_day_start(date_from),
                                  order__created_at__lt=_day_start(date_to + datetime.timedelta(days=1)),
                                  variant__isnull=False)
-        .filter(Q(order__charge_status=ChargeStatus.FULL) | Q(fulfillment__status=Fulfillment.Status.DELIVERED))
+        .filter(Q(order__charge_status__in=(ChargeStatus.FULL, ChargeStatus.OVERCHARGED))
+                | Q(fulfillment__status=Fulfillment.Status.DELIVERED))
         .exclude(order__status=OrderStatus.CANCELED)
-        .exclude(fulfillment__status=Fulfillment.Status.CANCELED)
+        .exclude(fulfillment__status__in=Fulfillment.CLOSED)
         .select_related("order", "variant__product__category__parent", "cooperative__province",
                         "cooperative__commune")
         .order_by("order__created_at", "pk")

@@ -60,7 +60,7 @@ def waste_by_week(*, date_from: datetime.date, date_to: datetime.date, scope, we
         row.expired_value += int(lot.price or 0) * lot.quantity_expired
     lines = (OrderLine.objects.filter(scope.cooperative_q("cooperative"), order__created_at__gte=start,
                                       order__created_at__lt=end, is_combo=False)
-             .exclude(order__status=OrderStatus.CANCELED).exclude(fulfillment__status=Fulfillment.Status.CANCELED)
+             .exclude(order__status=OrderStatus.CANCELED).exclude(fulfillment__status__in=Fulfillment.CLOSED)
              .values_list("order__created_at", "quantity", "weight_g", "total_price_amount", "actual_weight_g"))
     for created_at, quantity, weight_g, total, actual_weight_g in lines:
         row = rows.get(_local_week(created_at))

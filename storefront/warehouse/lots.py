@@ -266,6 +266,38 @@ def lots_release(*, order_line_ids, consume: bool, now=None) -> dict[int, int]:
     return dict(written_off)
 
 
+def lots_take_back(*, order_line_ids, now=None) -> dict[int, int]:
+    """Units the lines shipped come back (a parcel the shopper refused): each into the very lot it
+    left, so `Stock.quantity == Σ lots` holds; into a lot that has expired meanwhile they come back
+    written off. The lines then hold nothing (their lot rows go). The caller holds the locks of the
+    lots' stock rows (`lot_stock_ids` names them) and adds the returned {stock id: units back on hand}
+    to those rows' quantity."""
+    rows = list(OrderLineLot.objects.filter(order_line_id__in=list(order_line_ids), quantity_allocated=0,
+                                            quantity__gt=0).order_by("pk"))
+    if not rows:
+        return {}
+    lots = {lot.pk: lot for lot in StockLot.objects.select_for_update()
+            .filter(pk__in={row.lot_id for row in rows}).order_by("pk")}
+    back: dict[int, int] = defaultdict(int)
+    for row in rows:
+        lot = lots[row.lot_id]
+        if lot.expired_at is not None:
+            lot.quantity_expired += row.quantity
+        else:
+            lot.quantity += row.quantity
+            back[lot.stock_id] += row.quantity
+    _values_update(StockLot, ["id", "quantity", "quantity_expired"],
+                   [(lot.pk, lot.quantity, lot.quantity_expired) for lot in lots.values()])
+    OrderLineLot.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return dict(back)
+
+
+def lot_stock_ids(*, order_line_ids) -> list[int]:
+    """The stock rows whose lots the lines' shipped units came from, in lock order."""
+    return sorted(set(OrderLineLot.objects.filter(order_line_id__in=list(order_line_ids), quantity_allocated=0,
+                                                  quantity__gt=0).values_list("lot__stock_id", flat=True)))
+
+
 def stocks_refresh_sellable_until(*, stock_ids) -> None:
     """Recompute `Stock.sellable_until` from the lots (after units went back into lots)."""
     earliest = (StockLot.objects.filter(stock_id=OuterRef("pk"), expired_at__isnull=True,

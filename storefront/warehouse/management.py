@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from storefront.product.models import ProductVariant
-from storefront.warehouse.lots import LotLedger, lots_release, stocks_refresh_sellable_until
+from storefront.warehouse.lots import (LotLedger, lot_stock_ids, lots_release, lots_take_back,
+                                      stocks_refresh_sellable_until)
 from storefront.warehouse.models import Allocation, OrderLineLot, Stock, Warehouse
 from storefront.warehouse.selectors import combo_components_of
 
@@ -158,3 +159,16 @@ def decrease_stock_for_fulfillment(*, fulfillment) -> None:
     assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic"
     allocations = list(Allocation.objects.filter(order_line__fulfillment=fulfillment).order_by("pk"))
     _release(allocations, consume=True)
+
+
+def increase_stock_for_refused_fulfillment(*, fulfillment) -> None:
+    """The shopper refused the parcel of `fulfillment`: its units go back on hand, into their lots."""
+    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic"
+    line_ids = list(fulfillment.lines.values_list("pk", flat=True))
+    stock_ids = lot_stock_ids(order_line_ids=line_ids)
+    # Stocks, then lots, in pk order: the same order as every other stock movement.
+    list(Stock.objects.select_for_update().filter(pk__in=stock_ids).order_by("pk").values_list("pk", flat=True))
+    back = lots_take_back(order_line_ids=line_ids)
+    for stock_id, units in sorted(back.items()):
+        Stock.objects.filter(pk=stock_id).update(quantity=F("quantity") + units)
+    stocks_refresh_sellable_until(stock_ids=stock_ids)

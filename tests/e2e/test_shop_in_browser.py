@@ -208,9 +208,22 @@ def test_cooperative_ships_its_part_and_the_order_status_changes(new_page, shop,
     screenshot(page, "dashboard-orders")
 
     shopper.reload()
-    expect(shopper.locator("#order-status")).to_have_text("Đã giao một phần")
+    expect(shopper.locator("#order-status")).to_have_text("Đã gửi một phần")  # sent, not yet delivered
     expect(shopper.locator(f'.fulfillment[data-cooperative="{coop.slug}"]')).to_contain_text("GHN-0001")
     screenshot(shopper, "order-status")
+
+    # The parcel reached the shopper: the cooperative records the cash the carrier collected.
+    part = page.locator(f"#f-{order.fulfillments.get(cooperative=coop).pk}")
+    due = part.locator("[data-cash-due]").get_attribute("data-cash-due")
+    part.get_by_label("Tiền mặt đã thu (đồng)").fill(due)
+    part.get_by_role("button", name="Đã giao cho khách").click()
+    expect(page.locator(".messages")).to_contain_text("Đã cập nhật")
+    shopper.reload()
+    expect(shopper.locator("#order-status")).to_have_text("Đã giao một phần")
+    expect(shopper.locator("#charge-status")).to_have_text("Đã thanh toán một phần")
+    expect(shopper.locator("#order-history")).to_contain_text("Giao hàng")
+    screenshot(page, "dashboard-orders-delivered")
+    screenshot(shopper, "order-status-delivered")
 
 
 def test_language_switch(new_page, shop, screenshot):

@@ -39,8 +39,8 @@ def test_pack_ship_deliver_flow(two_coop_order, coop_staff, other_coop_staff, va
     order.refresh_from_db()
     assert order.status == OrderStatus.PARTIALLY_FULFILLED
     assert "GHN123" in mail.outbox[-1].body
-    fulfillment_deliver(fulfillment=mine, actor=coop_staff)
-    assert ledger_balance(cooperative=coop) == 390_000 - 19_500
+    fulfillment_deliver(fulfillment=mine, actor=coop_staff, cash_collected=420_000)  # its goods and the shipping
+    assert ledger_balance(cooperative=coop) == 390_000 - 19_500 - 420_000
     fulfillment_ship(fulfillment=theirs, actor=other_coop_staff, tracking_number="VTP9")
     order.refresh_from_db()
     assert order.status == OrderStatus.FULFILLED
@@ -189,7 +189,7 @@ def test_permission_matrix(two_coop_order, action, other_coop_staff, customer, t
     calls = {
         "pack": lambda f, a: fulfillment_pack(fulfillment=f, actor=a),
         "ship": lambda f, a: fulfillment_ship(fulfillment=f, actor=a, tracking_number="T1"),
-        "deliver": lambda f, a: fulfillment_deliver(fulfillment=f, actor=a),
+        "deliver": lambda f, a: fulfillment_deliver(fulfillment=f, actor=a, cash_collected=f.amount_due),
         "cancel": lambda f, a: fulfillment_cancel(fulfillment=f, actor=a, reason="lý do"),
     }
     if action == "deliver":

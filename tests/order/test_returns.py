@@ -12,9 +12,10 @@ from django.db.models import Sum
 from PIL import Image
 
 from storefront.order.models import (Fulfillment, OrderEvent, OrderGrantedRefund, OrderReturn, OrderReturnLine)
-from storefront.order.refunds import order_total_granted_refund
+from storefront.order.refunds import order_total_granted_refund, refund_grant
 from storefront.order.returns import (refund_vietqr_payload, return_accept, return_deadline, return_record,
                                       return_refund_mark_paid, return_refuse, return_request_create)
+from storefront.order.selectors import fulfillment_cash_due
 from storefront.order.services import fulfillment_deliver, order_fulfill, order_mark_as_paid
 from storefront.payment.gateways import VIETQR
 from storefront.product.models import ProductVariantChannelListing
@@ -46,8 +47,10 @@ def jpeg(name="anh.jpg", size=(40, 30)) -> SimpleUploadedFile:
 def deliver(order, staff):
     lines = {str(line.pk): line.quantity for line in order.lines.all()}
     order_fulfill(order=order, lines=lines, tracking_number="VN1", actor=staff)
+    order.refresh_from_db()
     for part in order.fulfillments.all():
-        fulfillment_deliver(fulfillment=part, actor=staff)
+        # A cash-on-delivery part is delivered with exactly the cash it owes.
+        fulfillment_deliver(fulfillment=part, actor=staff, cash_collected=fulfillment_cash_due(order=order, fulfillment=part) or None)
     order.refresh_from_db()
     return order
 
@@ -260,10 +263,23 @@ def test_a_part_not_delivered_cannot_be_returned(variant, channel, shipping_meth
     assert codes(exc.value) == {"lines": ["not_editable"]}
 
 
-def test_an_unpaid_order_refunds_nothing_and_the_acceptance_is_undone(variant, channel, shipping_method, customer,
-                                                                       coop_staff):
-    order = deliver(place_order(channel, [(variant, 2)], actor=customer), coop_staff)  # cash on delivery, not collected
-    assert order.total_charged_amount == 0
+def test_a_cash_on_delivery_order_refunds_the_cash_collected(variant, channel, shipping_method, customer,
+                                                             coop_staff):
+    order = deliver(place_order(channel, [(variant, 2)], actor=customer), coop_staff)  # cash collected on delivery
+    line = order.lines.get()
+    assert order.total_charged_amount == order.total_amount
+    order_return = ask(order, customer, quantity=1)
+    return_accept(order_return=order_return, actor=coop_staff)
+    order_return.refresh_from_db()
+    assert order_return.status == OrderReturn.Status.ACCEPTED
+    assert order_return.granted_refund.amount == line.total_price_amount // 2
+    assert order_total_granted_refund(order=order) == line.total_price_amount // 2
+
+
+def test_a_refund_above_what_was_charged_undoes_the_acceptance(variant, channel, shipping_method, customer,
+                                                               coop_staff, program_staff):
+    order = deliver(place_order(channel, [(variant, 2)], actor=customer), coop_staff)
+    refund_grant(order=order, actor=program_staff, amount=order.total_charged_amount - 1)  # all but 1 ₫ already back
     order_return = ask(order, customer, quantity=1)
     stock_before = Stock.objects.get(product_variant=variant).quantity
     with pytest.raises(ValidationError) as exc:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from storefront.order.models import Fulfillment, OrderEvent, OrderGrantedRefund
+from storefront.order.selectors import fulfillment_cash_due
 from storefront.order.services import fulfillment_deliver, order_fulfill, order_mark_as_paid
 from storefront.order.weights import weighed_line_total
 from storefront.payment.gateways import COD, VIETQR
@@ -89,7 +90,7 @@ def test_cash_on_delivery_weighed(channel, fish, shipping_method, coop_staff, gr
     part = order.fulfillments.get()
     assert line.total_price_amount == total
     assert (order.subtotal_amount, order.total_amount) == (total, total + shipping)
-    assert part.cod_amount == total + shipping  # the cash the carrier collects
+    assert fulfillment_cash_due(order=order, fulfillment=part) == total + shipping  # the cash the carrier collects
     assert not OrderGrantedRefund.objects.exists()
 
 
@@ -156,9 +157,12 @@ def test_settlement_books_the_weighed_sale(channel, fish, shipping_method, coop_
     settings.SETTLEMENT_FEE_PERCENT = 5
     order = place_order(channel, [(fish, 2)], gateway=COD)
     _ship(order, coop_staff, 1850)
-    fulfillment_deliver(fulfillment=order.fulfillments.get(), actor=coop_staff)
+    part = order.fulfillments.get()
+    cash = 222_000 + part.shipping_amount  # the weighed goods and the shipping fee this part carries
+    fulfillment_deliver(fulfillment=part, actor=coop_staff, cash_collected=cash)
     entries = {e.kind: e.amount for e in LedgerEntry.objects.filter(fulfillment__order=order)}
-    assert entries == {LedgerEntry.Kind.SALE: 222_000, LedgerEntry.Kind.FEE: -11_100}
+    assert entries == {LedgerEntry.Kind.SALE: 222_000, LedgerEntry.Kind.FEE: -11_100,
+                       LedgerEntry.Kind.CASH_COLLECTED: -cash}
 
 
 def test_refund_due_is_capped_by_what_is_still_refundable(channel, fish, shipping_method, program_staff, coop,

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from storefront.order.services import fulfillment_deliver, fulfillment_ship
+from storefront.order.services import fulfillment_deliver, fulfillment_ship, order_mark_as_paid
+from storefront.payment.gateways import VIETQR
 from storefront.settlement.models import LedgerEntry
 from storefront.settlement.selectors import ledger_balance, ledger_entries
 from storefront.settlement.services import payout_record, settlement_book_delivery
@@ -12,10 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def delivered(channel, coop, coop_staff, shipping_method, settings):
+def delivered(channel, coop, coop_staff, program_staff, shipping_method, settings):
+    """A prepaid (VietQR) part delivered: the program holds the money, the ledger its sale and fee."""
     settings.SETTLEMENT_FEE_PERCENT = "5"
     variant = make_product(coop, channel, name="Mật ong", price=100_010, stock=5).variants.get()
-    order = place_order(channel, [(variant, 1)])
+    order = place_order(channel, [(variant, 1)], gateway=VIETQR)
+    order_mark_as_paid(order=order, actor=program_staff, amount=order.total_amount)
     fulfillment = order.fulfillments.get()
     fulfillment_ship(fulfillment=fulfillment, actor=coop_staff, tracking_number="T")
     fulfillment_deliver(fulfillment=fulfillment, actor=coop_staff)

@@ -18,9 +18,10 @@ from storefront.cooperative.selectors import cooperatives_for_actor
 from storefront.cooperative.services import cooperative_register
 from storefront.core.permissions import is_program_staff, is_trade_staff
 from storefront.order.models import Fulfillment
-from storefront.order.selectors import (cooperative_sales_since, fulfillment_for_actor, fulfillments_for_cooperative,
-                                        fulfillments_to_send)
-from storefront.order.services import fulfillment_cancel, fulfillment_pack, order_fulfill
+from storefront.order.selectors import (cooperative_sales_since, fulfillment_for_actor, fulfillments_cash_due,
+                                        fulfillments_for_cooperative, fulfillments_to_send, order_history)
+from storefront.order.services import (fulfillment_cancel, fulfillment_deliver, fulfillment_pack, fulfillment_refuse,
+                                       order_fulfill)
 from storefront.product.services import (cooperative_update_profile_and_products, product_channel_listing_update,
                                          product_create, product_media_create, product_media_delete,
                                          product_media_reorder, product_update, variant_create,
@@ -37,8 +38,8 @@ from storefront.web.errors import add_service_errors, flat_messages
 from storefront.web.traceability import lot_public_url, qr_png_data_uri
 
 from ..access import cooperative_page, refuse_other_cooperative
-from ..forms import (CooperativeProfileForm, MediaUploadForm, NewProductForm, ProductForm, ReasonForm, ShipForm,
-                     StockLotForm, VariantForm)
+from ..forms import (CooperativeProfileForm, DeliverForm, MediaUploadForm, NewProductForm, ProductForm, ReasonForm,
+                     ShipForm, StockLotForm, VariantForm)
 
 LOW_STOCK_THRESHOLD = 5
 
@@ -284,10 +285,26 @@ def media_delete(request, cooperative, product_id, media_id):
 @cooperative_page
 def orders(request, cooperative):
     status = request.GET.get("status") or ""
-    rows = fulfillments_for_cooperative(actor=request.user, cooperative=cooperative, status=status)
+    rows = list(fulfillments_for_cooperative(actor=request.user, cooperative=cooperative, status=status)[:200])
+    cash_due = fulfillments_cash_due(rows)
+    for row in rows:
+        row.cash_due = cash_due[row.pk]
     return render(request, "dashboard/orders.html", {
-        "cooperative": cooperative, "fulfillments": rows[:200], "status": status,
+        "cooperative": cooperative, "fulfillments": rows, "status": status,
         "statuses": Fulfillment.Status.choices, "ship_form": ShipForm(), "reason_form": ReasonForm(),
+    })
+
+
+@cooperative_page
+@require_GET
+def order_part(request, cooperative, fulfillment_id):
+    """One part of an order as its cooperative sees it: its lines, what to collect, the actions left
+    and the history of this part (never another cooperative's)."""
+    fulfillment = _own_fulfillment(request, cooperative, fulfillment_id)
+    fulfillment.cash_due = fulfillments_cash_due([fulfillment])[fulfillment.pk]
+    return render(request, "dashboard/order_part.html", {
+        "cooperative": cooperative, "f": fulfillment, "order": fulfillment.order,
+        "history": order_history(order=fulfillment.order, cooperative_ids={cooperative.pk}),
     })
 
 
@@ -321,6 +338,17 @@ def fulfillment_action(request, cooperative, fulfillment_id, action):
             if not form.is_valid():
                 raise ValidationError({"reason": _("Cần ghi lý do hủy.")})
             fulfillment_cancel(fulfillment=fulfillment, actor=request.user, reason=form.cleaned_data["reason"])
+        elif action == "deliver":
+            form = DeliverForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"cash_collected": _("Số tiền mặt đã thu phải là số nguyên không âm (đồng).")})
+            fulfillment_deliver(fulfillment=fulfillment, actor=request.user,
+                                cash_collected=form.cleaned_data["cash_collected"])
+        elif action == "refuse":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"reason": _("Cần ghi lý do khách không nhận hàng.")})
+            fulfillment_refuse(fulfillment=fulfillment, actor=request.user, reason=form.cleaned_data["reason"])
         else:
             raise PermissionDenied
     except ValidationError as exc:
@@ -328,6 +356,8 @@ def fulfillment_action(request, cooperative, fulfillment_id, action):
             messages.error(request, _("Đơn #%(n)s: %(m)s") % {"n": fulfillment.order_id, "m": message})
     else:
         messages.success(request, _("Đã cập nhật đơn #%(n)s.") % {"n": fulfillment.order_id})
+    if request.POST.get("back") == "part":
+        return redirect("dashboard:order_part", coop_id=cooperative.pk, fulfillment_id=fulfillment.pk)
     return redirect("dashboard:orders", coop_id=cooperative.pk)
 
 

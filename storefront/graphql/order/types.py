@@ -21,9 +21,12 @@ from . import dataloaders as dl
 
 _STATUS = {"unconfirmed": "UNCONFIRMED", "unfulfilled": "UNFULFILLED", "partially_fulfilled": "PARTIALLY_FULFILLED",
            "fulfilled": "FULFILLED", "canceled": "CANCELED"}
-_PAYMENT_STATUS = {"none": "NOT_CHARGED", "full": "FULLY_CHARGED", "refunded": "FULLY_REFUNDED"}
+_PAYMENT_STATUS = {"none": "NOT_CHARGED", "partial": "PARTIALLY_CHARGED", "full": "FULLY_CHARGED",
+                   "overcharged": "FULLY_CHARGED", "refunded": "FULLY_REFUNDED"}
+_CHARGE_STATUS = {"none": "NONE", "partial": "PARTIAL", "full": "FULL", "overcharged": "OVERCHARGED", "refunded": "FULL"}
 _FULFILLMENT_STATUS = {"unfulfilled": "WAITING_FOR_APPROVAL", "packed": "WAITING_FOR_APPROVAL",
-                       "shipped": "FULFILLED", "delivered": "FULFILLED", "canceled": "CANCELED"}
+                       "shipped": "FULFILLED", "delivered": "FULFILLED", "refused": "RETURNED",
+                       "canceled": "CANCELED"}
 
 
 def seller_scope(info, order) -> set[int] | None:
@@ -63,7 +66,7 @@ class Order(SaleorObjectType):
 
     @staticmethod
     def resolve_status_display(root, info):
-        return str(root.get_status_display())
+        return root.status_display
 
     @staticmethod
     def resolve_user(root, info):
@@ -103,7 +106,7 @@ class Order(SaleorObjectType):
 
     @staticmethod
     def resolve_is_paid(root, info):
-        return root.charge_status == m.ChargeStatus.FULL
+        return root.is_paid
 
     @staticmethod
     def resolve_payment_status(root, info):
@@ -115,11 +118,11 @@ class Order(SaleorObjectType):
 
     @staticmethod
     def resolve_authorize_status(root, info):
-        return "FULL" if root.charge_status == m.ChargeStatus.FULL else "NONE"
+        return "FULL" if root.is_paid else ("PARTIAL" if root.charge_status == m.ChargeStatus.PARTIAL else "NONE")
 
     @staticmethod
     def resolve_charge_status(root, info):
-        return "FULL" if root.charge_status == m.ChargeStatus.FULL else "NONE"
+        return _CHARGE_STATUS.get(root.charge_status, "NONE")
 
     @staticmethod
     def resolve_tax_exemption(root, info):
@@ -192,9 +195,12 @@ class Order(SaleorObjectType):
 
     @staticmethod
     def resolve_events(root, info):
-        if seller_scope(info, root) is not None:
-            return []
-        return loader(info, dl.EventsByOrderIdLoader).load(root.pk)
+        scope = seller_scope(info, root)
+        events = loader(info, dl.EventsByOrderIdLoader).load(root.pk)
+        if scope is None:
+            return events
+        # A cooperative's staff: the events of their own parts only.
+        return events.then(lambda items: [e for e in items if (e.parameters or {}).get("cooperative") in scope])
 
     @staticmethod
     def resolve_is_shipping_required(root, info):
@@ -385,7 +391,9 @@ class Fulfillment(SaleorObjectType):
 _EVENT_TYPES = {"placed": "PLACED", "confirmed": "CONFIRMED", "payment_captured": "PAYMENT_CAPTURED",
                 "return_accepted": "FULFILLMENT_RETURNED", "refunded": "PAYMENT_REFUNDED",
                 "shipped": "FULFILLMENT_FULFILLED_ITEMS", "delivered": "FULFILLMENT_FULFILLED_ITEMS",
-                "fulfillment_canceled": "FULFILLMENT_CANCELED", "canceled": "CANCELED", "expired": "EXPIRED",
+                "fulfillment_canceled": "FULFILLMENT_CANCELED", "fulfillment_refused": "FULFILLMENT_RETURNED",
+                "refund_granted": "TRANSACTION_REFUND_REQUESTED", "refunded": "PAYMENT_REFUNDED",
+                "canceled": "CANCELED", "expired": "EXPIRED",
                 "email_sent": "EMAIL_SENT", "note_added": "NOTE_ADDED", "packed": "OTHER"}
 
 

@@ -36,7 +36,8 @@ MUTATION_FIELDS = [
     "accountRegister", "tokenCreate", "tokenRefresh", "tokenVerify",
     "productCreate", "productUpdate", "productDelete", "productVariantCreate", "productVariantUpdate",
     "productVariantStocksUpdate", "productMediaCreate", "productChannelListingUpdate",
-    "orderFulfill", "orderCancel", "orderFulfillmentReturnProducts", "orderGrantRefundCreate",
+    "orderFulfill", "orderCancel", "orderMarkAsPaid", "orderFulfillmentCancel", "orderFulfillmentReturnProducts",
+    "orderGrantRefundCreate",
 ]
 # Implementations a storefront selects with inline fragments on these abstract types.
 ABSTRACT_WITH_MEMBERS = {"AssignedAttribute"}

@@ -20,7 +20,7 @@ from storefront.checkout.services import (checkout_billing_address_update, check
                                           checkout_shipping_address_update)
 from storefront.core.models import Commune
 from storefront.core.money import format_vnd
-from storefront.order.selectors import order_for_actor, returns_of_order
+from storefront.order.selectors import order_for_actor, order_history, order_refunds, returns_of_order
 from storefront.payment import vietqr
 from storefront.payment.gateways import VIETQR, available_gateways
 
@@ -171,7 +171,8 @@ def _order_page(request, token, template):
     return render(request, template, {
         "order": order, "lines": lines, "fulfillments": fulfillments, "own_order": own,
         "returns": list(returns_of_order(order=order)) if own else [],
-        "events": order.events.all(), "refunds": list(order.granted_refunds.all()), **_transfer_context(order),
+        "events": order.events.all(), "history": order_history(order=order),
+        "refunds": order_refunds(order=order), **_transfer_context(order),
     })
 
 
