@@ -24,6 +24,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in its thread (LocaleMiddleware activates, nothing
+    resets it); each test starts in the shop's default language, as a new request does."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_catalog_version():
     """Each test's database starts over (rolled back or flushed) while the cache lives on (in
     process, or Redis in CI): a new catalog version keeps one test's cached listings from the next."""
