@@ -29,6 +29,10 @@ def voucher_by_code(code) -> Voucher | None:
     return Voucher.objects.filter(code__iexact=code).select_related("cooperative").first()
 
 
+def voucher_by_id(pk) -> Voucher | None:
+    return Voucher.objects.filter(pk=pk).first()
+
+
 def active_promotions(*, now=None) -> list[Promotion]:
     now = now or timezone.now()
     return list(Promotion.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=now), start_date__lte=now)

@@ -37,6 +37,7 @@ MUTATION_FIELDS = [
     "productCreate", "productUpdate", "productDelete", "productVariantCreate", "productVariantUpdate",
     "productVariantStocksUpdate", "productMediaCreate", "productChannelListingUpdate",
     "orderFulfill", "orderCancel",
+    "checkoutAddPromoCode", "checkoutRemovePromoCode", "voucherCreate", "promotionCreate",
 ]
 # Implementations a storefront selects with inline fragments on these abstract types.
 ABSTRACT_WITH_MEMBERS = {"AssignedAttribute"}
