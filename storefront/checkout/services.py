@@ -290,8 +290,8 @@ def checkout_add_promo_code(*, checkout: Checkout, promo_code) -> Checkout:
         problem_code, message = unknown_code_problem(code[:40])
         raise _error("promo_code", message, CheckoutErrorCode(problem_code))
     with transaction.atomic():
-        locked = Checkout.objects.select_for_update().select_related("channel", "user", "shipping_address").get(
-            pk=checkout.pk)
+        locked = (Checkout.objects.select_for_update(of=("self",))
+                  .select_related("channel", "user", "shipping_address").get(pk=checkout.pk))
         totals = checkout_totals(checkout=locked)
         if not totals.lines:
             raise _error("promo_code", _("Giỏ hàng đang trống."), CheckoutErrorCode.NO_LINES)
