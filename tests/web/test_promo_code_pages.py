@@ -43,7 +43,8 @@ def test_the_order_from_the_pages_costs_the_discounted_total(client, variant, vo
     assert 'id="summary-discount">−39.000 ₫' in page and "<dd class=\"num\">351.000 ₫</dd>" in page
     response = client.post(reverse("web:checkout_delivery"), {
         "shipping_method": shipping_method.pk, "payment_gateway": "htx.payments.cod", "note": "",
-        "consent_data": "on"})
+        "consent_data": "on", "consent_share": "on"})
+    assert response.status_code == 302, response.context["form"].errors
     order = Order.objects.get()
     assert response["Location"] == reverse("web:order_confirmation", args=[order.token])
     assert (order.total_amount, order.voucher_code) == (351_000 + 30_000, "GIAM10")
