@@ -250,3 +250,18 @@ def test_a_promotion_outside_its_dates_does_nothing(channel, product, shipping_m
     assert Promotion.objects.count() == 2
     checkout = ready_checkout(channel, [(product.variants.get(), 1)])
     assert checkout_totals(checkout=checkout).discount == 0
+
+
+def test_refusals_are_translated(channel, product, shipping_method, program_staff):
+    from django.utils import translation
+
+    _voucher(program_staff, min_spent_amount=500_000)
+    checkout = ready_checkout(channel, [(product.variants.get(), 1)])
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as exc:
+            checkout_add_promo_code(checkout=checkout, promo_code="GIAM10")
+        assert exc.value.error_dict["promo_code"][0].message == (
+            "Code GIAM10 applies to orders from 500.000 ₫ (your cart: 195.000 ₫).")
+        with pytest.raises(ValidationError) as exc:
+            checkout_add_promo_code(checkout=checkout, promo_code="NOPE")
+        assert exc.value.error_dict["promo_code"][0].message == "The voucher code NOPE does not exist."
