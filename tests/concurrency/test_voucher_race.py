@@ -6,7 +6,7 @@ import os
 import pytest
 from django.db import connection
 
-from storefront.discount.models import Voucher, VoucherCustomer
+from storefront.discount.models import VoucherCustomer
 from storefront.discount.services import voucher_create
 from storefront.order.models import Order
 from storefront.order.services import order_cancel
