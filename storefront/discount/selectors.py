@@ -12,10 +12,9 @@ from storefront.core.permissions import cooperative_ids_of, is_program_staff
 from storefront.discount.models import Promotion, Voucher, VoucherCustomer
 from storefront.discount.pricing import eligible_lines, plan_discounts
 
-# The code values are CheckoutErrorCode's (the checkout reports them); the discount app does not import
-# the checkout: these two names are Saleor's.
+# Saleor's CheckoutErrorCode value the checkout reports these problems with (the discount app does not
+# import the checkout, which sits above it).
 VOUCHER_NOT_APPLICABLE = "voucher_not_applicable"
-INVALID = "invalid"
 
 
 def normalize_code(code) -> str:
