@@ -157,3 +157,15 @@ def test_expired_voucher_is_not_applicable(gql, program_staff, variant, shipping
     cid = create_checkout(gql, variant)["id"]
     data = gql.execute(ADD, {"id": cid, "code": "HETHAN"})["checkoutAddPromoCode"]
     assert data["errors"][0]["code"] == "VOUCHER_NOT_APPLICABLE" and "HETHAN" in data["errors"][0]["message"]
+
+
+def test_promotion_create_is_scoped_to_the_acting_cooperative(gql_as, coop_staff, other_coop, program_staff):
+    rule = {"rewardValueType": "PERCENTAGE", "rewardValue": 10}
+    body = gql_as(coop_staff).post(PROMOTION_CREATE, {"input": {
+        "name": "Khác", "type": "CATALOGUE", "cooperative": global_id("Cooperative", other_coop.pk), "rules": [rule]}})
+    assert_permission_denied(body, "promotionCreate")
+    data = gql_as(program_staff).execute(PROMOTION_CREATE, {"input": {
+        "name": "Tuần lễ Đà Lạt", "type": "CATALOGUE", "cooperative": global_id("Cooperative", other_coop.pk),
+        "fundedBy": "COOPERATIVE", "rules": [rule]}})["promotionCreate"]
+    assert data["errors"] == [] and data["promotion"]["fundedBy"] == "COOPERATIVE"
+    assert Promotion.objects.get().cooperative == other_coop
