@@ -265,3 +265,20 @@ def test_refusals_are_translated(channel, product, shipping_method, program_staf
         with pytest.raises(ValidationError) as exc:
             checkout_add_promo_code(checkout=checkout, promo_code="NOPE")
         assert exc.value.error_dict["promo_code"][0].message == "The voucher code NOPE does not exist."
+
+
+def test_the_emails_show_the_discount(channel, product, shipping_method, program_staff, coop_staff,
+                                      django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from storefront.checkout.complete import checkout_complete
+
+    _voucher(program_staff, name="Tết")
+    checkout = ready_checkout(channel, [(product.variants.get(), 1)])
+    checkout_add_promo_code(checkout=checkout, promo_code="GIAM10")
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout_complete(checkout=checkout)
+    shopper = next(m for m in mail.outbox if m.to == ["khach@example.com"])
+    assert "Giảm giá (Tết): −19.500 ₫" in shopper.body and "Tổng cộng: 205.500 ₫" in shopper.body
+    cooperative = next(m for m in mail.outbox if m.to != ["khach@example.com"])
+    assert "Đã giảm cho khách: 19.500 ₫, trong đó chương trình chi trả 19.500 ₫." in cooperative.body
