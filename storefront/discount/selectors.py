@@ -71,7 +71,9 @@ def voucher_problem(voucher: Voucher, *, lines, promotions=(), now=None, user=No
     lines = list(lines)
     before = plan_discounts(lines=lines, shipping_price=0, promotions=promotions)
     costs = {line.key: before.line_total(line) for line in lines}
-    if voucher.type != Voucher.Type.SHIPPING and not eligible_lines(voucher, lines, costs):
+    # A delivery voucher limited to a cooperative's products needs some of them in the cart too (its
+    # cooperative pays it out of that part of the order).
+    if (voucher.type != Voucher.Type.SHIPPING or voucher.is_scoped) and not eligible_lines(voucher, lines, costs):
         if voucher.cooperative_id:
             return VOUCHER_NOT_APPLICABLE, _("Mã %(code)s chỉ áp dụng cho sản phẩm của %(coop)s.") % {
                 "code": voucher.code, "coop": voucher.cooperative.name}

@@ -282,3 +282,20 @@ def test_the_emails_show_the_discount(channel, product, shipping_method, program
     assert "Giảm giá (Tết): −19.500 ₫" in shopper.body and "Tổng cộng: 205.500 ₫" in shopper.body
     cooperative = next(m for m in mail.outbox if m.to != ["khach@example.com"])
     assert "Đã giảm cho khách: 19.500 ₫, trong đó chương trình chi trả 19.500 ₫." in cooperative.body
+
+
+def test_a_cooperatives_delivery_voucher_needs_its_products_in_the_cart(channel, product, veg, shipping_method,
+                                                                       coop_staff):
+    from storefront.checkout.complete import checkout_complete
+
+    _voucher(coop_staff, code="FREESHIP", type="shipping", discount_value=100)
+    only_greens = ready_checkout(channel, [(veg, 1)])
+    with pytest.raises(ValidationError) as exc:
+        checkout_add_promo_code(checkout=only_greens, promo_code="FREESHIP")
+    assert codes(exc.value) == {"promo_code": ["voucher_not_applicable"]}
+    checkout = ready_checkout(channel, [(product.variants.get(), 1), (veg, 1)])
+    checkout_add_promo_code(checkout=checkout, promo_code="FREESHIP")
+    order = checkout_complete(checkout=checkout)
+    assert (order.shipping_price_amount, order.total_amount) == (0, 213_000)
+    part = order.fulfillments.get(cooperative=product.cooperative)
+    assert part.cooperative_shipping_discount_amount == 30_000 and part.subtotal_amount == 195_000
