@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "storefront.product",
     "storefront.warehouse",
     "storefront.shipping",
+    "storefront.discount",
     "storefront.checkout",
     "storefront.order",
     "storefront.payment",

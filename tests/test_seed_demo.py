@@ -16,7 +16,8 @@ COUNTED = [
     "product.ProductVariant", "product.ProductVariantChannelListing", "product.ProductChannelListing",
     "product.ComboComponent", "product.ProductMedia", "product.ProductMediaThumbnail", "product.Collection",
     "product.CollectionProduct", "product.CollectionChannelListing", "menu.Menu", "menu.MenuItem",
-    "warehouse.Warehouse", "warehouse.Stock", "shipping.ShippingZone", "shipping.ShippingMethod",
+    "warehouse.Warehouse", "warehouse.Stock", "shipping.ShippingZone", "shipping.ShippingMethod", "discount.Voucher",
+    "discount.Promotion",
 ]
 
 
@@ -40,6 +41,7 @@ def test_seed_demo_loads_the_sample_and_a_second_run_changes_nothing(django_capt
     assert first["product.ProductMedia"] == 69
     assert first["product.ProductMediaThumbnail"] == 69 * 4  # 64…512 px, all smaller than the 800 px pictures
     assert first["shipping.ShippingZone"] == 3
+    assert first["discount.Voucher"] == 1 and first["discount.Promotion"] == 1
     text = out.getvalue()
     for email in ("khach@", "htx.vinhbinh@", "trade@", "program@"):
         assert email in text

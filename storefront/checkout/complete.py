@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from storefront.account.models import ConsentRecord
 from storefront.account.services import consent_record
+from storefront.checkout.discounts import checkout_discount_plan, priced_line
 from storefront.checkout.error_codes import CheckoutErrorCode
 from storefront.checkout.models import Checkout, CheckoutLine
 from storefront.checkout.services import checkout_delete
 from storefront.checkout.validation import LineErrors, load_variant_contexts, validate_lines
 from storefront.order.models import Order
-from storefront.order.services import OrderLineDraft, order_place
+from storefront.discount.services import VoucherUnavailable, voucher_use
+from storefront.order.services import OrderDiscountDraft, OrderLineDraft, order_place
 from storefront.payment.gateways import gateway_for
 from storefront.product.models import ComboComponent, ProductChannelListing
 from storefront.shipping.selectors import shipping_methods_for
@@ -145,13 +147,34 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
             _("Phương thức giao hàng không còn áp dụng cho đơn này."),
             code=CheckoutErrorCode.INVALID_SHIPPING_METHOD.value)})
 
+    # Vouchers and promotions, as the cart showed them; the voucher's use is counted under its row
+    # lock (taken after the checkout's, before the stock's), so a used-up voucher places nothing.
+    found = checkout_discount_plan(
+        code=checkout.voucher_code, shipping_price=shipping.price, user=user, email=email,
+        lines=[priced_line(line.pk, line.variant, line.quantity, plan[line.pk].total) for line in lines])
+    if found.problem is not None:
+        raise ValidationError({"promo_code": ValidationError(found.problem[1], code=found.problem[0])})
+    voucher = found.voucher
+    if voucher is not None:
+        try:
+            voucher_use(voucher_id=voucher.pk, user=user, email=email, checkout_token=checkout.pk)
+        except VoucherUnavailable as exc:
+            raise ValidationError({"promo_code": ValidationError(
+                exc.message, code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value)}) from None
+    discounts = found.plan
+    cooperative_ids = {line.variant.product.cooperative_id for line in lines}
+
     placed = order_place(
         channel=checkout.channel, customer=user, email=email,
         lines=[OrderLineDraft(variant=line.variant, quantity=line.quantity, unit_price=prices[line.pk],
-                              total_price=plan[line.pk].total) for line in lines],
+                              total_price=plan[line.pk].total, discount=discounts.line_discount(line.pk),
+                              program_discount=discounts.line_program_discount(line.pk)) for line in lines],
         shipping_address=shipping_address, billing_address_id=checkout.billing_address_id, shipping=shipping,
         gateway=gateway, checkout_token=checkout.pk, language_code=checkout.language_code,
-        customer_note=checkout.customer_note, placed_at=timezone.now())
+        customer_note=checkout.customer_note, placed_at=timezone.now(),
+        discounts=[_discount_draft(application) for application in discounts.applications], voucher=voucher,
+        shipping_discount=discounts.shipping_discount,
+        cooperative_shipping_discounts={pk: discounts.cooperative_shipping_discount(pk) for pk in cooperative_ids})
     order = placed.order
     combo_ids = {line.variant_id for line in lines if line.has_components}
     combo_components = combo_components_of(variant_ids=combo_ids) if combo_ids else {}
@@ -172,6 +195,15 @@ def _place_order(checkout: Checkout, *, actor, gateway_id: str, require_privacy_
             params={"variants": [item.variant_id for item in exc.items]})})
     _check_markdown_plan(placed.lines, lines, plan)
     return order
+
+
+def _discount_draft(application) -> OrderDiscountDraft:
+    source = application.source
+    return OrderDiscountDraft(
+        name=application.name, value_type=source.discount_value_type, value=int(source.discount_value),
+        amount=sum(application.lines.values()), shipping_amount=application.shipping, funded_by=source.funded_by,
+        cooperative_id=source.cooperative_id, voucher=source if application.is_voucher else None,
+        promotion=None if application.is_voucher else source)
 
 
 def _check_markdown_plan(order_lines, checkout_lines, plan) -> None:

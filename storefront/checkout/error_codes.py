@@ -27,4 +27,5 @@ class CheckoutErrorCode(Enum):
     SHIPPING_NOT_REQUIRED = "shipping_not_required"
     UNAVAILABLE_VARIANT_IN_CHANNEL = "unavailable_variant_in_channel"
     UNIQUE = "unique"
+    VOUCHER_NOT_APPLICABLE = "voucher_not_applicable"
     ZERO_QUANTITY = "zero_quantity"

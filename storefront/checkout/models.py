@@ -29,6 +29,9 @@ class Checkout(models.Model):
     customer_note = models.TextField(blank=True)
     language_code = models.CharField(max_length=8, default="vi")
     privacy_consent_at = models.DateTimeField(null=True, blank=True)
+    # The voucher code the shopper entered (Saleor's Checkout.voucher_code); checked again on every
+    # reading of the totals and when the order is placed.
+    voucher_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-last_change"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from storefront.checkout.discounts import checkout_discount_plan, priced_line
 from storefront.checkout.error_codes import CheckoutErrorCode
 from storefront.checkout.models import Checkout, CheckoutLine
 from storefront.checkout.validation import load_variant_contexts, purchase_problem
@@ -20,8 +21,13 @@ class CheckoutLineTotal:
     line: CheckoutLine
     quantity: int
     unit_price: int  # VND; 0 when the variant has no price in the channel (see checkout_problems)
-    total_price: int
+    total_price: int  # what the shopper pays for the line (vouchers and promotions taken off)
     weight_g: int
+    undiscounted_total_price: int = 0  # before vouchers and promotions (near-expiry markdown included)
+
+    @property
+    def discount(self) -> int:
+        return self.undiscounted_total_price - self.total_price
 
 
 @dataclass
@@ -34,6 +40,14 @@ class CheckoutTotals:
     quantity: int
     shipping: ShippingMethodQuote | None = None
     currency: str = "VND"
+    undiscounted_subtotal: int = 0
+    undiscounted_shipping_price: int = 0
+    discount: int = 0  # vouchers and promotions, goods and delivery
+    voucher_discount: int = 0  # the voucher's part (Saleor's Checkout.discount)
+    discount_name: str = ""  # the voucher's name (Saleor's Checkout.discountName)
+    voucher_code: str = ""  # the entered code when it applies
+    voucher_problem: str = ""  # why the entered code does not apply (now)
+    discount_names: list = field(default_factory=list)  # every discount applied, for the cart
 
 
 @dataclass
@@ -103,12 +117,39 @@ def _totals_without_shipping(checkout: Checkout, lines, contexts=None) -> Checko
     # Units from lots in their last days are marked down (a query only for products with a rule).
     plan = line_prices(lines=[(line.pk, line.variant, line.quantity, units[line.pk]) for line in lines])
     rows = [CheckoutLineTotal(line=line, quantity=line.quantity, unit_price=units[line.pk],
-                              total_price=plan[line.pk].total, weight_g=_line_weight(line.variant) * line.quantity)
+                              total_price=plan[line.pk].total, weight_g=_line_weight(line.variant) * line.quantity,
+                              undiscounted_total_price=plan[line.pk].total)
             for line in lines]
     subtotal = sum(r.total_price for r in rows)
     weight = sum(r.weight_g for r in rows)
     return CheckoutTotals(lines=rows, subtotal=subtotal, shipping_price=0, total=subtotal, weight_g=weight,
-                          quantity=sum(r.quantity for r in rows), currency=checkout.channel.currency_code)
+                          quantity=sum(r.quantity for r in rows), currency=checkout.channel.currency_code,
+                          undiscounted_subtotal=subtotal)
+
+
+def _with_discounts(checkout: Checkout, totals: CheckoutTotals) -> CheckoutTotals:
+    """Vouchers and promotions taken off the lines and the delivery (the same plan placing uses)."""
+    user = checkout.user if checkout.user_id else None
+    found = checkout_discount_plan(
+        code=checkout.voucher_code, shipping_price=totals.shipping_price, user=user,
+        email=checkout.email or (user.email if user else ""),
+        lines=[priced_line(row.line.pk, row.line.variant, row.quantity, row.total_price) for row in totals.lines])
+    plan = found.plan
+    for row in totals.lines:
+        row.total_price -= plan.line_discount(row.line.pk)
+    totals.undiscounted_shipping_price = totals.shipping_price
+    totals.subtotal = plan.subtotal
+    totals.shipping_price -= plan.shipping_discount
+    totals.total = totals.subtotal + totals.shipping_price
+    totals.discount = plan.discount
+    totals.voucher_discount = plan.voucher_discount
+    totals.discount_names = [application.name for application in plan.applications]
+    if found.voucher is not None:
+        totals.voucher_code = found.voucher.code
+        totals.discount_name = found.voucher.name or found.voucher.code
+    if found.problem is not None:
+        totals.voucher_problem = found.problem[1]
+    return totals
 
 
 def checkout_shipping_methods(*, checkout: Checkout, totals: CheckoutTotals | None = None) -> list[ShippingMethodQuote]:
@@ -117,18 +158,18 @@ def checkout_shipping_methods(*, checkout: Checkout, totals: CheckoutTotals | No
         return []
     totals = totals or _totals_without_shipping(checkout, _lines(checkout))
     return shipping_methods_for(channel=checkout.channel, province=address.province, weight_g=totals.weight_g,
-                                subtotal=totals.subtotal)
+                                subtotal=totals.undiscounted_subtotal)
 
 
 def checkout_totals(*, checkout: Checkout) -> CheckoutTotals:
-    return _with_shipping(checkout, _totals_without_shipping(checkout, _lines(checkout)))
+    return _with_discounts(checkout, _with_shipping(checkout, _totals_without_shipping(checkout, _lines(checkout))))
 
 
 def checkout_totals_and_problems(*, checkout: Checkout) -> tuple[CheckoutTotals, list[CheckoutProblem]]:
     """`checkout_totals` and `checkout_problems` from one read of the lines (the cart page shows both)."""
     lines = _lines(checkout)
     contexts = _contexts(checkout, lines)
-    return (_with_shipping(checkout, _totals_without_shipping(checkout, lines, contexts)),
+    return (_with_discounts(checkout, _with_shipping(checkout, _totals_without_shipping(checkout, lines, contexts))),
             _problems(lines, contexts))
 
 

@@ -271,3 +271,54 @@ def checkout_delete(*, checkout: Checkout) -> None:
     """
     CheckoutLine.objects.filter(checkout_id=checkout.pk)._raw_delete(CheckoutLine.objects.db)
     Checkout.objects.filter(pk=checkout.pk)._raw_delete(Checkout.objects.db)
+
+
+def checkout_add_promo_code(*, checkout: Checkout, promo_code) -> Checkout:
+    """Apply a voucher code (Saleor's checkoutAddPromoCode): refused, and nothing written, when the code
+    is unknown (INVALID) or does not apply to this cart now (VOUCHER_NOT_APPLICABLE: not started,
+    expired, used up, for other products, below its minimum spend). One voucher at a time: a new
+    code replaces the old."""
+    from storefront.checkout.discounts import checkout_discount_plan, priced_line, unknown_code_problem
+    from storefront.checkout.selectors import checkout_totals
+    from storefront.discount.selectors import normalize_code, voucher_by_code
+
+    code = normalize_code(promo_code)
+    if not code:
+        raise _error("promo_code", _("Vui lòng nhập mã giảm giá."), CheckoutErrorCode.REQUIRED)
+    voucher = voucher_by_code(code) if len(code) <= 40 else None
+    if voucher is None:
+        problem_code, message = unknown_code_problem(code[:40])
+        raise _error("promo_code", message, CheckoutErrorCode(problem_code))
+    with transaction.atomic():
+        locked = (Checkout.objects.select_for_update(of=("self",))
+                  .select_related("channel", "user", "shipping_address").get(pk=checkout.pk))
+        totals = checkout_totals(checkout=locked)
+        if not totals.lines:
+            raise _error("promo_code", _("Giỏ hàng đang trống."), CheckoutErrorCode.NO_LINES)
+        user = locked.user if locked.user_id else None
+        found = checkout_discount_plan(
+            code=voucher.code, voucher=voucher, shipping_price=totals.undiscounted_shipping_price, user=user,
+            email=locked.email or (user.email if user else ""),
+            lines=[priced_line(row.line.pk, row.line.variant, row.quantity, row.undiscounted_total_price)
+                   for row in totals.lines])
+        if found.problem is not None:
+            raise _error("promo_code", found.problem[1], CheckoutErrorCode(found.problem[0]))
+        locked.voucher_code = voucher.code
+        locked.save(update_fields=["voucher_code", "last_change"])
+    checkout.refresh_from_db()
+    return checkout
+
+
+def checkout_remove_promo_code(*, checkout: Checkout, promo_code=None) -> Checkout:
+    """Take the voucher code off (Saleor's checkoutRemovePromoCode; a code other than the applied
+    one changes nothing, as in Saleor)."""
+    from storefront.discount.selectors import normalize_code
+
+    code = normalize_code(promo_code)
+    with transaction.atomic():
+        locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
+        if locked.voucher_code and (not code or code.lower() == locked.voucher_code.lower()):
+            locked.voucher_code = ""
+            locked.save(update_fields=["voucher_code", "last_change"])
+    checkout.refresh_from_db()
+    return checkout

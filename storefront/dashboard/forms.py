@@ -261,3 +261,72 @@ class StockLotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
         self.fields["standard"].choices = [("", "—"), *StockLot.Standard.choices]
+
+
+_DATETIME = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+             "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]}
+
+
+class _DiscountForm(forms.Form):
+    """Shared by vouchers and promotions. Dates are entered in Asia/Ho_Chi_Minh time (the site's)."""
+
+    name = forms.CharField(label=_("Tên"), max_length=255, required=False)
+    discount_value_type = forms.ChoiceField(label=_("Kiểu giảm"), choices=[])
+    discount_value = forms.IntegerField(label=_("Mức giảm (% hoặc đồng)"), min_value=1)
+    start_date = forms.DateTimeField(label=_("Bắt đầu"), required=False, **_DATETIME)
+    end_date = forms.DateTimeField(label=_("Kết thúc"), required=False, **_DATETIME)
+    product = forms.ModelChoiceField(label=_("Chỉ sản phẩm (ví dụ một combo)"), queryset=None, required=False)
+    category = forms.ModelChoiceField(label=_("Chỉ danh mục"), queryset=None, required=False)
+
+    def __init__(self, *args, cooperative=None, **kwargs):
+        from storefront.cooperative.models import Cooperative
+        from storefront.discount.models import DiscountValueType, FundedBy
+        from storefront.product.models import Category, Product
+
+        super().__init__(*args, **kwargs)
+        self.fields["discount_value_type"].choices = DiscountValueType.choices
+        products = Product.objects.order_by("name")
+        self.fields["product"].queryset = products.filter(cooperative=cooperative) if cooperative else products
+        self.fields["category"].queryset = Category.objects.order_by("name")
+        if cooperative is None:  # program staff: any cooperative, paid by whom they choose
+            self.fields["cooperative"] = forms.ModelChoiceField(
+                label=_("Chỉ sản phẩm của hợp tác xã"), queryset=Cooperative.objects.order_by("name"), required=False)
+            self.fields["funded_by"] = forms.ChoiceField(label=_("Bên chi trả"), choices=FundedBy.choices)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+class VoucherForm(_DiscountForm):
+    code = forms.CharField(label=_("Mã"), max_length=40)
+    type = forms.ChoiceField(label=_("Áp dụng cho"), choices=[])
+    min_spent_amount = forms.IntegerField(label=_("Đơn tối thiểu (đồng)"), min_value=0, required=False)
+    usage_limit = forms.IntegerField(label=_("Tổng số lượt dùng"), min_value=1, required=False)
+    usage_limit_per_customer = forms.IntegerField(label=_("Số lượt mỗi khách"), min_value=1, required=False)
+    field_order = ["code", "name", "type", "discount_value_type", "discount_value", "min_spent_amount",
+                   "usage_limit", "usage_limit_per_customer", "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs):
+        from storefront.discount.models import Voucher
+
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = Voucher.Type.choices
+        self.order_fields(self.field_order)
+
+
+class PromotionForm(_DiscountForm):
+    type = forms.ChoiceField(label=_("Loại khuyến mãi"), choices=[])
+    reward_type = forms.ChoiceField(label=_("Giảm vào"), choices=[])
+    min_subtotal_amount = forms.IntegerField(label=_("Khi tiền hàng từ (đồng)"), min_value=0, required=False)
+    field_order = ["name", "type", "reward_type", "discount_value_type", "discount_value", "min_subtotal_amount",
+                   "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs):
+        from storefront.discount.models import Promotion
+
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["type"].choices = Promotion.Type.choices
+        self.fields["reward_type"].choices = Promotion.RewardType.choices
+        self.order_fields(self.field_order)

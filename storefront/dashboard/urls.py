@@ -3,6 +3,7 @@ from django.urls import path
 from .views import compliance
 from .views import certificates as certs
 from .views import cooperative as coop
+from .views import discounts
 from .views import program
 from .views import returns
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("htx/<int:coop_id>/ho-so/", coop.profile, name="profile"),
     path("htx/<int:coop_id>/tra-hang/", returns.returns, name="returns"),
     path("htx/<int:coop_id>/tra-hang/<int:return_id>/<str:action>/", returns.return_action, name="return_action"),
+    path("htx/<int:coop_id>/khuyen-mai/", discounts.cooperative_discounts, name="discounts"),
     path("program/", program.home, name="program_home"),
     path("htx/<int:coop_id>/chung-nhan/", certs.certifications, name="certifications"),
     path("htx/<int:coop_id>/chung-nhan/<int:certification_id>/", certs.certification_edit,
@@ -44,6 +46,7 @@ urlpatterns = [
     path("program/bo-suu-tap/", program.collections, name="program_collections"),
     path("program/bo-suu-tap/<int:collection_id>/", program.collection_change, name="program_collection"),
     path("program/quyet-toan/", program.settlement, name="program_settlement"),
+    path("program/khuyen-mai/", discounts.program_discounts, name="program_discounts"),
     path("program/quyet-toan/<int:coop_id>/", program.settlement_cooperative, name="program_settlement_coop"),
     path("program/du-lieu-ca-nhan/", compliance.data_requests, name="program_data_requests"),
     path("program/du-lieu-ca-nhan/<int:request_id>/<str:action>/", compliance.data_request_action,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -24,6 +24,8 @@ from storefront.cooperative.services import cooperative_approve, cooperative_reg
 from storefront.core.models import Region
 from storefront.core.money import format_vnd
 from storefront.core.progress import progress_bar
+from storefront.discount.selectors import promotions_for_staff, voucher_by_code
+from storefront.discount.services import promotion_create, voucher_create
 from storefront.menu.models import Menu, MenuItem
 from storefront.product.models import Category, Collection, Product, ProductVariant
 from storefront.product.services import (collection_add_products, collection_create, combo_create,
@@ -365,6 +367,26 @@ def seed_shipping(*, channel: Channel, result: SeedResult) -> None:
         result.count("shipping_methods", int(created))
 
 
+DEMO_VOUCHER = "CHAOHTX"
+
+
+def seed_discounts(*, cooperatives: dict, program: User, result: SeedResult) -> None:
+    """A program voucher (10 % off from 200.000 ₫, once per customer, paid by the program) and a
+    featured cooperative's promotion (10 % off its products this week, paid by it)."""
+    now = timezone.now()
+    if not voucher_by_code(DEMO_VOUCHER):
+        voucher_create(actor=program, code=DEMO_VOUCHER, name="Chào HTX Market: giảm 10 %", discount_value=10,
+                       min_spent_amount=200_000, usage_limit=1_000, usage_limit_per_customer=1,
+                       start_date=now, end_date=now + timedelta(days=90), funded_by="program")
+        result.count("vouchers")
+    cooperative, owner = cooperatives[FEATURED_COOPERATIVES[0]]
+    name = f"Tuần lễ {cooperative.name}: giảm 10 %"
+    if not promotions_for_staff(actor=owner).filter(name=name).exists():
+        promotion_create(actor=owner, name=name, discount_value=10, cooperative=cooperative,
+                         start_date=now, end_date=now + timedelta(days=7))
+        result.count("promotions")
+
+
 def seed_demo(*, with_images: bool = True, stdout=None, verbosity: int = 1) -> SeedResult:
     """Load the demo shop; returns what was created (nothing on a second run) and the demo logins.
     A progress bar shows on a terminal unless `verbosity` is 0."""
@@ -389,6 +411,7 @@ def seed_demo(*, with_images: bool = True, stdout=None, verbosity: int = 1) -> S
         collections = seed_collections(channel=channel, combos=combos, program=accounts["program"], result=result)
         seed_menus(categories=categories, collections=collections, result=result)
         seed_shipping(channel=channel, result=result)
+        seed_discounts(cooperatives=cooperatives, program=accounts["program"], result=result)
         advance(2)
     result.logins = [
         ("customer", CUSTOMER_EMAIL),

@@ -8,7 +8,8 @@ import graphene
 from .account.mutations import account_register, token_create, token_refresh, token_verify  # noqa: F401
 from .account.schema import AccountQueries
 from .channel.schema import ChannelQueries
-from .checkout.mutations import (checkout_billing_address_update, checkout_complete, checkout_create,  # noqa: F401
+from .checkout.mutations import (checkout_add_promo_code, checkout_remove_promo_code,  # noqa: F401
+                                 checkout_billing_address_update, checkout_complete, checkout_create,
                                  checkout_customer_note_update, checkout_delivery_method_update,
                                  checkout_email_update, checkout_lines_add, checkout_lines_delete,
                                  checkout_lines_update, checkout_privacy_consent_update,
@@ -17,6 +18,8 @@ from .checkout.schema import CheckoutQueries
 from .cooperative.schema import CooperativeQueries
 from .core.mutations import MUTATIONS
 from .core.saleor import SaleorObjectType, named, signatures
+from .discount import types as discount_types  # noqa: F401
+from .discount.mutations import promotion_create, voucher_create  # noqa: F401
 from .menu.schema import MenuQueries
 from .order.mutations import (order_cancel, order_fulfill, order_fulfillment_cancel,  # noqa: F401
                               order_fulfillment_delivery, order_mark_as_paid, order_returns)

@@ -61,6 +61,23 @@ EXTENSIONS: dict[str, str] = {
     "Mutation.orderFulfillmentMarkDelivered": "A shipped part reached the customer, with the cash collected (COD).",
     "Mutation.orderFulfillmentRefuse": "The customer refused a shipped part: stock back into its lots, part closed.",
     "FulfillmentCancelInput.reason": "Why the cooperative cancels its part (required: the customer is told).",
+    # Vouchers and promotions: the marketplace records who pays a discount and limits a cooperative's
+    # to its own products; Saleor keeps values and minimum spend in per-channel listings (one channel here).
+    "DiscountFundedByEnum": "Who pays a discount: the program or the cooperative.",
+    "Voucher.cooperative": "The cooperative whose products the voucher is limited to.",
+    "Voucher.fundedBy": "Who pays the voucher's discount.",
+    "Voucher.usageLimitPerCustomer": "Uses allowed to one customer (account, or e-mail for guests).",
+    "Promotion.cooperative": "The cooperative whose products the promotion is limited to.",
+    "Promotion.fundedBy": "Who pays the promotion's discount.",
+    "PromotionRule.shippingDiscount": "The rule's reward is taken off delivery (free delivery over an amount).",
+    "VoucherInput.discountValue": "The voucher's value (Saleor sets it per channel listing): percent or VND.",
+    "VoucherInput.minAmountSpent": "Minimum spend in VND (Saleor sets it per channel listing).",
+    "VoucherInput.usageLimitPerCustomer": "Uses allowed to one customer.",
+    "VoucherInput.cooperative": "Limit the voucher to a cooperative's products (a cooperative's own staff: theirs).",
+    "VoucherInput.fundedBy": "Who pays: the program, or the cooperative (always, for a cooperative's staff).",
+    "PromotionCreateInput.cooperative": "Limit the promotion to a cooperative's products.",
+    "PromotionCreateInput.fundedBy": "Who pays the promotion's discount.",
+    "PromotionRuleInput.shippingDiscount": "An ORDER rule whose reward is taken off delivery.",
 }
 
 # Extra fields of Saleor input types: {input type: {field: SDL type}}. Documented above.
@@ -72,4 +89,8 @@ INPUT_FIELD_EXTENSIONS: dict[str, dict[str, str]] = {
     "OrderReturnFulfillmentLineInput": {"writeOff": "Boolean"},
     "OrderFulfillLineInput": {"actualWeight": "WeightScalar"},
     "FulfillmentCancelInput": {"reason": "String"},
+    "VoucherInput": {"discountValue": "PositiveDecimal", "minAmountSpent": "PositiveDecimal",
+                     "usageLimitPerCustomer": "Int", "cooperative": "ID", "fundedBy": "DiscountFundedByEnum"},
+    "PromotionCreateInput": {"cooperative": "ID", "fundedBy": "DiscountFundedByEnum"},
+    "PromotionRuleInput": {"shippingDiscount": "Boolean"},
 }

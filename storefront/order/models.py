@@ -52,6 +52,15 @@ class Order(models.Model):
     shipping_price_amount = models.BigIntegerField(default=0)
     subtotal_amount = models.BigIntegerField(default=0)
     total_amount = models.BigIntegerField(default=0)
+    # Vouchers and promotions: the figures before them, what they took off (goods and delivery) and the
+    # voucher used (its code kept if the voucher is deleted). Who pays each is in OrderDiscount.
+    undiscounted_subtotal_amount = models.BigIntegerField(default=0)
+    undiscounted_shipping_price_amount = models.BigIntegerField(default=0)
+    discount_amount = models.BigIntegerField(default=0)
+    discount_name = models.CharField(max_length=255, blank=True)
+    voucher = models.ForeignKey("discount.Voucher", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="orders")
+    voucher_code = models.CharField(max_length=40, blank=True)
     total_charged_amount = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, default="VND")
     payment_gateway = models.CharField(max_length=64)
@@ -121,7 +130,14 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     quantity_fulfilled = models.PositiveIntegerField(default=0)
     unit_price_amount = models.BigIntegerField()
+    # What the shopper pays for the line. `undiscounted_total_price_amount` is what it cost before
+    # vouchers and promotions (near-expiry markdown included: that is the line's price); the
+    # difference is `discount_amount`, of which the program pays `program_discount_amount` and the
+    # line's cooperative the rest.
     total_price_amount = models.BigIntegerField()
+    undiscounted_total_price_amount = models.BigIntegerField(default=0)
+    discount_amount = models.BigIntegerField(default=0)
+    program_discount_amount = models.BigIntegerField(default=0)
     weight_g = models.PositiveIntegerField(default=0)
     # Sold by actual weight (snapshot of the variant's terms when placed): the line was placed at
     # `placed_total_price_amount` for `quantity` × `nominal_weight_g`; the cooperative enters
@@ -170,6 +186,12 @@ class Fulfillment(models.Model):
     subtotal_amount = models.BigIntegerField(default=0)
     # The order's shipping fee this part carries (the first open part; collected with it on delivery).
     shipping_amount = models.BigIntegerField(default=0)
+    # Discounts on this part: on its goods, the part the program pays (settlement books the sale as if
+    # the program had not discounted it), and the part of a delivery discount its cooperative pays
+    # (taken off its sale).
+    discount_amount = models.BigIntegerField(default=0)
+    program_discount_amount = models.BigIntegerField(default=0)
+    cooperative_shipping_discount_amount = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     packed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
@@ -194,6 +216,33 @@ class Fulfillment(models.Model):
     @property
     def has_weighed_lines(self) -> bool:
         return any(line.sold_by_weight for line in self.lines.all())
+
+
+class OrderDiscount(models.Model):
+    """A voucher or promotion as applied to an order (Saleor's OrderDiscount): what it took off the
+    goods and off delivery, and who pays it."""
+
+    class Type(models.TextChoices):
+        VOUCHER = "voucher", _("Mã giảm giá")
+        PROMOTION = "promotion", _("Khuyến mãi")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="discounts")
+    type = models.CharField(max_length=16, choices=Type.choices)
+    voucher = models.ForeignKey("discount.Voucher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    promotion = models.ForeignKey("discount.Promotion", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    name = models.CharField(max_length=255, blank=True)
+    voucher_code = models.CharField(max_length=40, blank=True)
+    value_type = models.CharField(max_length=16)
+    value = models.BigIntegerField()
+    amount = models.BigIntegerField()
+    shipping_amount = models.BigIntegerField(default=0)
+    funded_by = models.CharField(max_length=16)
+    cooperative = models.ForeignKey("cooperative.Cooperative", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
 
 
 class OrderEvent(models.Model):

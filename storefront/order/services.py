@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from storefront.core.money import format_vnd
 from storefront.core.permissions import is_program_staff, require_cooperative_access, require_program_staff
+from storefront.discount.services import voucher_release
 from storefront.order import notifications
 from storefront.order.error_codes import OrderErrorCode
-from storefront.order.models import (ChargeStatus, Fulfillment, Order, OrderEvent, OrderGrantedRefund, OrderLine,
-                                     OrderStatus)
+from storefront.order.models import (ChargeStatus, Fulfillment, Order, OrderDiscount, OrderEvent, OrderGrantedRefund,
+                                     OrderLine, OrderStatus)
 from storefront.order.refunds import (order_refundable_amount, order_total_granted_refund, refund_grant,
                                       refund_grant_for_cancellation)
 from storefront.order.selectors import fulfillment_cash_due
@@ -64,10 +65,31 @@ class OrderLineDraft:
     quantity: int
     unit_price: int
     total_price: int | None = None
+    discount: int = 0  # taken off by vouchers and promotions (`total` is before them)
+    program_discount: int = 0  # the part of `discount` the program pays
 
     @property
     def total(self) -> int:
         return self.unit_price * self.quantity if self.total_price is None else self.total_price
+
+    @property
+    def paid(self) -> int:
+        return self.total - self.discount
+
+
+@dataclass(frozen=True)
+class OrderDiscountDraft:
+    """A voucher or promotion applied to the order: `amount` off the goods, `shipping_amount` off
+    delivery, paid by `funded_by` (a FundedBy value; `cooperative` when a cooperative pays)."""
+    name: str
+    value_type: str
+    value: int
+    amount: int
+    shipping_amount: int
+    funded_by: str
+    cooperative_id: int | None = None
+    voucher: object = None
+    promotion: object = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +101,9 @@ class PlacedOrder:
 
 def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft], shipping_address,
                 billing_address_id, shipping, gateway, checkout_token, language_code: str, customer_note: str,
-                placed_at: datetime) -> PlacedOrder:
+                placed_at: datetime, discounts: Sequence[OrderDiscountDraft] = (), voucher=None,
+                shipping_discount: int = 0, cooperative_shipping_discounts: Mapping[int, int] | None = None,
+                ) -> PlacedOrder:
     """Write an order the caller has validated (a checkout being completed, under its lock): the
     order with a snapshot of each line, one fulfilment per cooperative numbered in cooperative
     order, the PLACED event, and the notices queued for after the commit.
@@ -87,9 +111,16 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
     `shipping` is the chosen method's quote, `gateway` the payment gateway: one that awaits the money
     holds the order unconfirmed until it arrives, and sets when it is due. Stock is not touched: the caller allocates it last, so its rows stay
     locked only until the commit. Four INSERTs; no savepoint when the caller's transaction is open.
+
+    `discounts` are the vouchers and promotions the caller applied (each line's `discount` is its share);
+    `shipping_discount` is what they took off `shipping.price`, of which a cooperative pays
+    `cooperative_shipping_discounts[cooperative id]`. One more INSERT when there are any.
     """
     with transaction.atomic(savepoint=False):
-        subtotal = sum(line.total for line in lines)
+        undiscounted_subtotal = sum(line.total for line in lines)
+        subtotal = sum(line.paid for line in lines)
+        shipping_price = shipping.price - shipping_discount
+        cooperative_shipping_discounts = cooperative_shipping_discounts or {}
         order = Order.objects.create(
             status=OrderStatus.UNCONFIRMED if gateway.awaits_payment else OrderStatus.UNFULFILLED,
             user=customer,
@@ -101,9 +132,15 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
             shipping_address=shipping_address,
             shipping_method=shipping.method,
             shipping_method_name=shipping.method.name,
-            shipping_price_amount=shipping.price,
+            shipping_price_amount=shipping_price,
             subtotal_amount=subtotal,
-            total_amount=subtotal + shipping.price,
+            total_amount=subtotal + shipping_price,
+            undiscounted_subtotal_amount=undiscounted_subtotal,
+            undiscounted_shipping_price_amount=shipping.price,
+            discount_amount=sum(d.amount + d.shipping_amount for d in discounts),
+            discount_name=", ".join(d.name for d in discounts)[:255],
+            voucher=voucher,
+            voucher_code=voucher.code if voucher is not None else "",
             currency=channel.currency_code,
             payment_gateway=gateway.id,
             payment_due_at=gateway.payment_due_at(placed_at=placed_at),
@@ -118,8 +155,11 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
         groups = sorted(by_cooperative.items(), key=lambda item: item[0].pk)
         fulfillments = Fulfillment.objects.bulk_create(
             Fulfillment(order=order, cooperative=cooperative, fulfillment_order=position, created_at=placed_at,
-                        subtotal_amount=sum(line.total for line in coop_lines),
-                        shipping_amount=shipping.price if position == 1 else 0)
+                        subtotal_amount=sum(line.paid for line in coop_lines),
+                        discount_amount=sum(line.discount for line in coop_lines),
+                        program_discount_amount=sum(line.program_discount for line in coop_lines),
+                        cooperative_shipping_discount_amount=cooperative_shipping_discounts.get(cooperative.pk, 0),
+                        shipping_amount=shipping_price if position == 1 else 0)
             for position, (cooperative, coop_lines) in enumerate(groups, 1)
         )
         order_lines = []
@@ -132,14 +172,22 @@ def order_place(*, channel, customer, email: str, lines: Sequence[OrderLineDraft
                     product_name=variant.product.name, variant_name=variant.name, product_sku=variant.sku,
                     cooperative_name=cooperative.name, is_combo=variant.product.product_type.kind == "combo",
                     quantity=line.quantity, unit_price_amount=line.unit_price,
-                    total_price_amount=line.total,
+                    total_price_amount=line.paid, undiscounted_total_price_amount=line.total,
+                    discount_amount=line.discount, program_discount_amount=line.program_discount,
                     weight_g=(variant.weight_g or variant.product.weight_g or 0),
                     **({} if weighed is None else {
                         "sold_by_weight": True, "nominal_weight_g": weighed.nominal_weight_g,
                         "weight_tolerance_percent": weighed.tolerance_percent,
-                        "placed_total_price_amount": line.total}),
+                        "placed_total_price_amount": line.paid}),
                 ))
         OrderLine.objects.bulk_create(order_lines)
+        if discounts:
+            OrderDiscount.objects.bulk_create(OrderDiscount(
+                order=order, type=OrderDiscount.Type.VOUCHER if d.voucher is not None else OrderDiscount.Type.PROMOTION,
+                voucher=d.voucher, promotion=d.promotion, name=d.name[:255],
+                voucher_code=d.voucher.code if d.voucher is not None else "", value_type=d.value_type, value=d.value,
+                amount=d.amount, shipping_amount=d.shipping_amount, funded_by=d.funded_by,
+                cooperative_id=d.cooperative_id) for d in discounts)
         OrderEvent.objects.create(order=order, date=placed_at, type=OrderEvent.Type.PLACED, user=customer,
                                   parameters={"gateway": gateway.id, "total": order.total_amount})
         notifications.order_placed(order, fulfillment_ids=[fulfillment.pk for fulfillment in fulfillments])
@@ -504,6 +552,10 @@ def fulfillment_cancel(*, fulfillment: Fulfillment, actor, reason: str) -> Fulfi
         if locked.status not in ACTIVE:
             raise _error("status", _("Không thể hủy phần hàng đã gửi hoặc đã hủy."),
                          OrderErrorCode.CANNOT_CANCEL_FULFILLMENT)
+        last_part = not order.fulfillments.exclude(pk=locked.pk).exclude(status__in=CLOSED).exists()
+        if last_part and order.voucher_id is not None and order.checkout_token is not None:
+            # The order goes with its last part: the voucher row is locked before the stock's.
+            voucher_release(checkout_token=order.checkout_token)
         deallocate_stock_for_lines(order_lines=OrderLine.objects.filter(fulfillment=locked))
         _part_event(order, locked, OrderEvent.Type.FULFILLMENT_CANCELED, actor, mail=True, reason=reason)
         _close_part(order, locked, status=Fulfillment.Status.CANCELED, reason=reason, actor=actor,
@@ -519,6 +571,11 @@ def _may_cancel(order: Order, actor) -> bool:
 
 
 def _cancel_locked(order: Order, *, actor, reason: str, event: str) -> None:
+    # The voucher's use is given back, its row locked before the stock's (completion locks checkout,
+    # voucher, stock; cancellation order, voucher, stock). Cancelling one cooperative's part leaves
+    # the order standing, and its use counted.
+    if order.voucher_id is not None and order.checkout_token is not None:
+        voucher_release(checkout_token=order.checkout_token)
     deallocate_stock(order=order)
     prepaid = _is_prepaid(order)
     open_ids = list(Fulfillment.objects.select_for_update().filter(order=order, status__in=ACTIVE)

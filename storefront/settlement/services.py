@@ -1,6 +1,11 @@
 """The ledger of what the program owes each cooperative: sales of delivered fulfilments (+), the
 program's fee on them (−, SETTLEMENT_FEE_PERCENT of the sale, rounded half-up to the dong), cash
-the cooperative collected on delivery (−) and payouts (−). Append-only; a payout never exceeds the balance."""
+the cooperative collected on delivery (−) and payouts (−). Append-only; a payout never exceeds the balance.
+
+Discounts: the sale is what the part's goods finally cost the shopper, plus the discount the
+program pays on them (the program absorbs it: the cooperative is paid as if it had not been
+given), less the part of a delivery discount the cooperative pays. A discount the cooperative pays
+on its goods is simply not in the sale. The fee is taken on that sale."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -21,7 +26,8 @@ def settlement_book_delivery(*, fulfillment, actor=None, cash_collected: int = 0
     cooperative collected the shopper's cash on delivery, that cash (−): it holds the money already."""
     if LedgerEntry.objects.filter(fulfillment=fulfillment, kind=LedgerEntry.Kind.SALE).exists():
         return []
-    sale = int(fulfillment.subtotal_amount)
+    sale = (int(fulfillment.subtotal_amount) + int(fulfillment.program_discount_amount)
+            - int(fulfillment.cooperative_shipping_discount_amount))
     fee = percent_of(sale, settings.SETTLEMENT_FEE_PERCENT)
     user = actor if actor is not None and actor.is_authenticated else None
     reference = f"#{fulfillment.composed_id}"

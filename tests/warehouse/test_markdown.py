@@ -98,3 +98,22 @@ def test_the_rule_needs_both_a_percent_and_days(product, coop_staff):
                                                             "show_lot_dates": True})
     product.refresh_from_db()
     assert (product.markdown_percent, product.markdown_days, product.show_lot_dates) == (30, 2, True)
+
+
+def test_a_voucher_applies_on_top_of_the_markdown_and_never_below_zero(ruled, channel, shipping_method,
+                                                                       program_staff):
+    from storefront.checkout.services import checkout_add_promo_code
+    from storefront.discount.services import voucher_create
+
+    voucher_create(actor=program_staff, code="THEM10", discount_value=10)
+    checkout = ready_checkout(channel, [(ruled, 5)])
+    checkout_add_promo_code(checkout=checkout, promo_code="THEM10")
+    order = checkout_complete(checkout=checkout)
+    line = order.lines.get()
+    # 10 % of what the line costs after the markdown (186,550): 18,655.
+    assert (line.undiscounted_total_price_amount, line.discount_amount, line.total_price_amount) == (
+        186_550, 18_655, 167_895)
+    voucher_create(actor=program_staff, code="BIG", discount_value=10_000_000, discount_value_type="fixed")
+    checkout = ready_checkout(channel, [(ruled, 1)])
+    checkout_add_promo_code(checkout=checkout, promo_code="BIG")
+    assert checkout_totals(checkout=checkout).lines[0].total_price == 0

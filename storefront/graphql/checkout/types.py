@@ -5,6 +5,7 @@ from __future__ import annotations
 from storefront.checkout import models as m
 from storefront.checkout import selectors as checkout_selectors
 from storefront.checkout.selectors import CheckoutLineTotal
+from storefront.discount import selectors as discount_selectors
 from storefront.payment import gateways as payment_gateways
 
 from ..core.context import set_current_channel
@@ -60,8 +61,7 @@ class Checkout(SaleorObjectType):
         fields = {"token": "token", "created": "created_at", "user": "user", "channel": "channel",
             "billingAddress": "billing_address", "shippingAddress": "shipping_address",
             "customerNote": "customer_note", "note": "customer_note"}
-        unsupported = ("discount", "discountName", "translatedDiscountName", "voucher", "voucherCode",
-            "availableCollectionPoints", "giftCards", "stockReservationExpires", "storedPaymentMethods")
+        unsupported = ("availableCollectionPoints", "giftCards", "stockReservationExpires", "storedPaymentMethods")
 
     @staticmethod
     def resolve_id(root, info):
@@ -159,6 +159,28 @@ class Checkout(SaleorObjectType):
     def resolve_problems(root, info):
         return _line_problems(root)
 
+    @staticmethod
+    def resolve_voucher_code(root, info):
+        """The code while it applies; a code that stopped applying (expired, used up …) answers null,
+        as Saleor drops such a voucher."""
+        return totals(root).voucher_code or None
+
+    @staticmethod
+    def resolve_voucher(root, info):
+        code = totals(root).voucher_code
+        return discount_selectors.voucher_by_code(code) if code else None
+
+    @staticmethod
+    def resolve_discount(root, info):
+        """The voucher's discount (Saleor: "only discount created via voucher are included")."""
+        return money(totals(root).voucher_discount, totals(root).currency)
+
+    @staticmethod
+    def resolve_discount_name(root, info):
+        return totals(root).discount_name or None
+
+    resolve_translated_discount_name = resolve_discount_name
+
 
 class CheckoutLine(SaleorObjectType):
     """Roots are the selector's CheckoutLineTotal (the line with its prices)."""
@@ -192,7 +214,7 @@ class CheckoutLine(SaleorObjectType):
 
     @staticmethod
     def resolve_undiscounted_total_price(root, info):
-        return money(root.total_price)
+        return money(root.undiscounted_total_price)
 
     @staticmethod
     def resolve_requires_shipping(root, info):

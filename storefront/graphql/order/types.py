@@ -47,8 +47,8 @@ class Order(SaleorObjectType):
             "number": "number", "customerNote": "customer_note", "languageCode": "language_code"}
         unsupported = ("collectionPointName", "actions", "availableShippingMethods", "availableCollectionPoints",
             "invoices", "original", "transactions", "shippingTaxClass", "shippingTaxClassName",
-            "shippingTaxClassMetadata", "shippingTaxClassPrivateMetadata", "voucher", "voucherCode", "giftCards",
-            "redirectUrl", "discount", "discountName", "translatedDiscountName", "discounts", "errors",
+            "shippingTaxClassMetadata", "shippingTaxClassPrivateMetadata", "giftCards",
+            "redirectUrl", "discounts", "errors",
             "externalReference")
 
     vietqr_transfer = graphene.Field(lambda: named("VietQRTransfer"),
@@ -140,7 +140,30 @@ class Order(SaleorObjectType):
             return Order.resolve_subtotal(root, info)
         return taxed_money(root.total_amount, root.currency)
 
-    resolve_undiscounted_total = resolve_total
+    @staticmethod
+    def resolve_undiscounted_total(root, info):
+        if seller_scope(info, root) is not None:
+            return _scoped_lines(info, root).then(lambda lines: taxed_money(
+                sum(line.undiscounted_total_price_amount for line in lines), root.currency))
+        return taxed_money(root.undiscounted_subtotal_amount + root.undiscounted_shipping_price_amount, root.currency)
+
+    @staticmethod
+    def resolve_voucher_code(root, info):
+        return root.voucher_code or None
+
+    @staticmethod
+    def resolve_voucher(root, info):
+        return root.voucher if root.voucher_id else None
+
+    @staticmethod
+    def resolve_discount(root, info):
+        return money(root.discount_amount, root.currency) if root.discount_amount else None
+
+    @staticmethod
+    def resolve_discount_name(root, info):
+        return root.discount_name or None
+
+    resolve_translated_discount_name = resolve_discount_name
 
     @staticmethod
     def resolve_subtotal(root, info):
@@ -156,7 +179,7 @@ class Order(SaleorObjectType):
 
     @staticmethod
     def resolve_undiscounted_shipping_price(root, info):
-        return money(root.shipping_price_amount, root.currency)
+        return money(root.undiscounted_shipping_price_amount, root.currency)
 
     @staticmethod
     def resolve_shipping_tax_rate(root, info):
@@ -313,7 +336,9 @@ class OrderLine(SaleorObjectType):
     def resolve_total_price(root, info):
         return taxed_money(root.total_price_amount)
 
-    resolve_undiscounted_total_price = resolve_total_price
+    @staticmethod
+    def resolve_undiscounted_total_price(root, info):
+        return taxed_money(root.undiscounted_total_price_amount)
 
     @staticmethod
     def resolve_unit_discount(root, info):

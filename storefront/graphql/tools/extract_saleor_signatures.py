@@ -38,6 +38,7 @@ MUTATION_FIELDS = [
     "productVariantStocksUpdate", "productMediaCreate", "productChannelListingUpdate",
     "orderFulfill", "orderCancel", "orderMarkAsPaid", "orderFulfillmentCancel", "orderFulfillmentReturnProducts",
     "orderGrantRefundCreate",
+    "checkoutAddPromoCode", "checkoutRemovePromoCode", "voucherCreate", "promotionCreate",
 ]
 # Implementations a storefront selects with inline fragments on these abstract types.
 ABSTRACT_WITH_MEMBERS = {"AssignedAttribute"}

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from storefront.checkout.selectors import checkout_totals_and_problems
-from storefront.checkout.services import checkout_lines_add, checkout_lines_delete, checkout_lines_update
+from storefront.checkout.services import (checkout_add_promo_code, checkout_lines_add, checkout_lines_delete,
+                                          checkout_lines_update, checkout_remove_promo_code)
 from storefront.product.models import ProductVariant
 
 from ..cart import current_checkout, remember_cart_quantity
@@ -42,7 +43,7 @@ def _quantity(raw, *, minimum: int) -> int | None:
     return value if minimum <= value <= 9999 else None
 
 
-def _cart_context(request, *, line_errors=None):
+def _cart_context(request, *, line_errors=None, promo_errors=None):
     checkout = current_checkout(request)
     if checkout is None:
         return {"checkout": None, "line_errors": {}}
@@ -55,6 +56,7 @@ def _cart_context(request, *, line_errors=None):
         "totals": totals,
         "problems": problems,
         "line_errors": line_errors or {},
+        "promo_errors": promo_errors or [],
     }
 
 
@@ -93,10 +95,11 @@ def cart_add(request):
     return redirect("web:cart")
 
 
-def _cart_response(request, line_errors=None):
+def _cart_response(request, line_errors=None, promo_errors=None):
     if request.headers.get("HX-Request"):
-        return render(request, "web/_cart_body.html", {**_cart_context(request, line_errors=line_errors), "oob": True})
-    for errors in (line_errors or {}).values():
+        return render(request, "web/_cart_body.html", {
+            **_cart_context(request, line_errors=line_errors, promo_errors=promo_errors), "oob": True})
+    for errors in [*(line_errors or {}).values(), promo_errors or []]:
         for error in errors:
             messages.error(request, error)
     return redirect("web:cart")
@@ -128,4 +131,28 @@ def cart_remove(request):
         checkout_lines_delete(checkout=checkout, line_ids=[line.pk])
     except ValidationError as exc:
         return _cart_response(request, {str(line.pk): flat_messages(exc)})
+    return _cart_response(request)
+
+
+@require_POST
+def cart_promo_add(request):
+    """Apply a voucher code to the cart (the service refuses, with its reason, one that does not apply)."""
+    checkout = current_checkout(request)
+    if checkout is None:
+        return redirect("web:cart")
+    try:
+        checkout_add_promo_code(checkout=checkout, promo_code=str(request.POST.get("promo_code", ""))[:100])
+    except ValidationError as exc:
+        return _cart_response(request, promo_errors=flat_messages(exc))
+    if not request.headers.get("HX-Request"):
+        messages.success(request, _("Đã áp dụng mã giảm giá."))
+    return _cart_response(request)
+
+
+@require_POST
+def cart_promo_remove(request):
+    checkout = current_checkout(request)
+    if checkout is None:
+        return redirect("web:cart")
+    checkout_remove_promo_code(checkout=checkout)
     return _cart_response(request)

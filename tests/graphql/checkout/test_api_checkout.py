@@ -15,7 +15,8 @@ def test_full_checkout_cash_on_delivery(gql, variant, shipping_method):
     assert checkout["subtotalPrice"]["gross"] == {"amount": 390000.0, "currency": "VND"}
     assert checkout["lines"][0]["unitPrice"]["gross"]["amount"] == 195000
     assert {g["id"] for g in checkout["availablePaymentGateways"]} == {"htx.payments.cod", "htx.payments.vietqr"}
-    assert checkout["shippingMethods"] == [] and checkout["giftCards"] == [] and checkout["discount"] is None
+    # Saleor answers a checkout without a voucher with a zero discount, not null
+    assert checkout["shippingMethods"] == [] and checkout["giftCards"] == [] and checkout["discount"]["amount"] == 0
     cid = checkout["id"]
 
     address = gql.execute(SHIPPING_ADDRESS_UPDATE, {"id": cid, "address": {**ADDRESS, "countryArea": "92"}})
