@@ -186,3 +186,16 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def latest_schema_after():
+    """For a test that migrates back to test a data migration: migrating back unapplies every later
+    migration that depends on the target, so put them all back afterwards — the tests after it (in
+    this process) need the current schema."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -8,7 +8,7 @@ AFTER = [("order", "0003_order_discounts")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_orders_placed_before_discounts_were_not_discounted(channel, variant, shipping_method):
+def test_orders_placed_before_discounts_were_not_discounted(latest_schema_after, channel, variant, shipping_method):
     from tests.checkout.helpers import place_order
 
     place_order(channel, [(variant, 3)])

@@ -7,17 +7,8 @@ BEFORE = [("warehouse", "0002_i12_stock_lots")]
 AFTER = [("warehouse", "0003_i12_stock_rows_to_lots")]
 
 
-@pytest.fixture
-def _back_to_the_latest_schema():
-    """Migrating back to before the lots unapplies every later migration that depends on them; put
-    them all back afterwards, so the tests after this one see the current schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_each_stock_row_becomes_one_lot_without_losing_a_unit(_back_to_the_latest_schema, channel, variant, combo,
+def test_each_stock_row_becomes_one_lot_without_losing_a_unit(latest_schema_after, channel, variant, combo,
                                                               shipping_method):
     from tests.checkout.helpers import place_order
 
