@@ -158,7 +158,10 @@ THUMBNAIL_SIZES = (64, 128, 256, 512, 1024)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          # Parallel test workers (pytest -n) share one Redis: each keeps its own keys,
+                          # so one worker's catalog writes do not empty another's cache mid-test.
+                          "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", "")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "htx"}}
 
