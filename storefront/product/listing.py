@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Window
+from django.db.models import Count, F, FilteredRelation, Q, Window
 
 from .catalog_cache import cached, is_shopper_view
 from .models import (Category, Product, ProductMedia, ProductMediaThumbnail, ProductVariant,
@@ -145,9 +145,35 @@ def _grouped(rows, key) -> dict:
     return groups
 
 
+# A variant's listing in the channel, read on the variants query through this join (at most one row:
+# unique per variant and channel); its columns come back as `_listing_<attname>` annotations.
+_VARIANT_LISTING = "channel_listing"
+_LISTING_FIELDS = [f.attname for f in ProductVariantChannelListing._meta.concrete_fields]  # from_db's order
+_LISTING_COLUMNS = [name for name in _LISTING_FIELDS if name not in ("variant_id", "channel_id")]
+
+
+def _variants_with_listing(product_ids: list[int], *, channel) -> tuple[list[ProductVariant], dict]:
+    """The variants of `product_ids` (in card order) and their listings in `channel` by variant id,
+    in one query: the listing's columns are joined onto the variants' (LEFT JOIN, so a variant
+    without a price in the channel is still listed)."""
+    rows = list(ProductVariant.objects.filter(product_id__in=product_ids)
+                .annotate(**{_VARIANT_LISTING: FilteredRelation(
+                    "channel_listings", condition=Q(channel_listings__channel=channel))})
+                .annotate(**{f"_listing_{name}": F(f"{_VARIANT_LISTING}__{name}") for name in _LISTING_COLUMNS})
+                .order_by("sort_order", "sku"))
+    listings = {}
+    for variant in rows:
+        columns = {name: variant.__dict__.pop(f"_listing_{name}") for name in _LISTING_COLUMNS}
+        if columns["id"] is not None:
+            columns.update(variant_id=variant.pk, channel_id=channel.pk)
+            listings[variant.pk] = ProductVariantChannelListing.from_db(
+                variant._state.db, _LISTING_FIELDS, [columns[name] for name in _LISTING_FIELDS])
+    return rows, listings
+
+
 def _cards_of(products: list[Product], *, channel) -> list[ProductCard]:
-    """Cards of `products` (loaded with `CARD_JOINS` and their listing price), in that order: four
-    queries whatever their number."""
+    """Cards of `products` (loaded with `CARD_JOINS` and their listing price), in that order: three
+    queries whatever their number (media, their thumbnails, variants with their prices)."""
     ids = [p.pk for p in products]
     if not ids:
         return []
@@ -156,11 +182,8 @@ def _cards_of(products: list[Product], *, channel) -> list[ProductCard]:
     media_ids = [item.pk for items in media.values() for item in items]
     thumbnails = (_grouped(ProductMediaThumbnail.objects.filter(media_id__in=media_ids), lambda row: row.media_id)
                   if media_ids else {})
-    variants = _grouped(ProductVariant.objects.filter(product_id__in=ids).order_by("sort_order", "sku"),
-                        lambda row: row.product_id)
-    variant_ids = [v.pk for items in variants.values() for v in items]
-    listings = ({row.variant_id: row for row in ProductVariantChannelListing.objects.filter(
-        channel=channel, variant_id__in=variant_ids)} if variant_ids else {})
+    variant_rows, listings = _variants_with_listing(ids, channel=channel)
+    variants = _grouped(variant_rows, lambda row: row.product_id)
     cards = []
     for product in products:
         product_media, product_variants = media.get(product.pk, []), variants.get(product.pk, [])

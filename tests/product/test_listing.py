@@ -71,7 +71,7 @@ def test_cards_are_plain_data_in_a_fixed_number_of_queries(coop, channel):
                                              image=ContentFile(b"y", name="m-256.webp"))
     ids = [p.pk for p in reversed(products)]
     count, cards = _statements(lambda: product_cards(ids, channel=channel, actor=None))
-    assert count == 5  # products with their joins, media, thumbnails, variants, variant prices
+    assert count == 4  # products with their joins, media, thumbnails, variants with their prices (joined)
     assert [c.product.pk for c in cards] == ids
     card = cards[0]
     assert card.price == 50_002 and card.first_variant.product_id == ids[0]
@@ -82,6 +82,31 @@ def test_cards_are_plain_data_in_a_fixed_number_of_queries(coop, channel):
         assert not hasattr(instance, "_prefetched_objects_cache")
     assert pickle.loads(pickle.dumps(card)).image_url(256) == card.image_url(256)
     assert _statements(lambda: product_cards(ids, channel=channel, actor=None))[0] == 0  # cached
+
+
+def test_card_variant_prices_are_the_channels_rows_read_with_the_variants(coop, channel):
+    from storefront.channel.models import Channel
+    from storefront.product.models import ProductVariant, ProductVariantChannelListing
+
+    product = make_product(coop, channel, name="Mật ong rừng", price=120_000)
+    priced = product.variants.get()
+    ProductVariantChannelListing.objects.filter(variant=priced).update(compare_at_amount=150_000,
+                                                                       cost_price_amount=90_000)
+    unpriced = ProductVariant.objects.create(product=product, sku="MO-2", sort_order=1)  # no price in the channel
+    other = Channel.objects.create(name="Kênh khác", slug="kenh-khac-the", currency_code="VND")
+    ProductVariantChannelListing.objects.create(variant=unpriced, channel=other, price_amount=1)
+    count, (card,) = _statements(lambda: product_cards([product.pk], channel=channel, actor=None))
+    assert count == 3  # products, media, variants with their prices: no statement for the prices
+    assert card.variants == [priced, unpriced] and set(card.variant_listings) == {priced.pk}
+    listing, stored = card.variant_listings[priced.pk], ProductVariantChannelListing.objects.get(variant=priced,
+                                                                                                 channel=channel)
+    fields = [f.attname for f in ProductVariantChannelListing._meta.concrete_fields]
+    assert [getattr(listing, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert listing == stored and not listing._state.adding
+    assert not [name for name in vars(card.variants[0]) if name.startswith("_listing")]  # nothing left on the variant
+    # The other channel reads its own row, or none.
+    (elsewhere,) = product_cards([product.pk], channel=other, actor=None)
+    assert {pk: row.price_amount for pk, row in elsewhere.variant_listings.items()} == {unpriced.pk: 1}
 
 
 def test_product_page_and_category_page(coop, channel, product):

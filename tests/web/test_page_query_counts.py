@@ -16,10 +16,10 @@ from tests.factories import make_product
 pytestmark = pytest.mark.django_db
 
 PINS = {
-    "home, cold": 13, "home, warm": 6,
-    "category, cold": 13, "category, warm": 3,
-    "search, cold": 9, "search, warm": 3,
-    "product, cold": 11, "product, warm": 3,
+    "home, cold": 12, "home, warm": 6,
+    "category, cold": 12, "category, warm": 3,
+    "search, cold": 8, "search, warm": 3,
+    "product, cold": 10, "product, warm": 3,
     # The cart's totals read the running promotions: one statement each time they are computed.
     "cart (3 lines)": 9,
     "checkout address": 9,
