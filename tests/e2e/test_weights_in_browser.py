@@ -3,6 +3,8 @@ records a harvest lot, a shopper sees the terms, and the cooperative enters what
 when it ships them (a weight far off is refused first); the shopper's order page follows."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,6 +32,7 @@ def test_cooperative_records_a_lot_and_enters_a_weight_when_shipping(new_page, c
     page.get_by_label("Bán theo cân (giá tạm tính, cân thực tế khi giao)").check()
     page.get_by_label("Khối lượng danh nghĩa mỗi đơn vị (gam)").fill("1000")
     page.get_by_label("Sai số cân cho phép (± %)").fill("10")
+    page.get_by_label("Cho khách xem ngày thu hoạch và hạn sử dụng của lô").check()
     page.locator("#h-info + form button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu sản phẩm")
 
@@ -45,6 +48,9 @@ def test_cooperative_records_a_lot_and_enters_a_weight_when_shipping(new_page, c
     shopper = new_page()
     shopper.goto(f"/san-pham/{fish.slug}/")
     expect(shopper.locator("#weighed-terms")).to_contain_text("khoảng 1 kg, giá tạm tính; cân thực tế ±10 %")
+    # The cooperative chose to show its lots' dates: the shopper sees the best-before of the lot she gets.
+    best_before = (sales_date() + timedelta(days=3)).strftime("%d/%m/%Y")
+    expect(shopper.locator("#lot-dates")).to_contain_text(f"Hạn sử dụng: {best_before}")
 
     address = {"first_name": "An", "last_name": "Nguyễn", "street_address_1": "1 Hòa Bình",
                "city": "Phường Ninh Kiều", "country": "VN", "country_area": "Cần Thơ", "phone": "0912345678"}
