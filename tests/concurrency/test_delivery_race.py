@@ -5,7 +5,6 @@ ledger, the order's charged amount counted once; every other one is told the par
 already. Meanwhile the shopper's other part is refused and its stock returns to its lots.
 """
 import multiprocessing
-import os
 
 import pytest
 from django.db import connection, connections
@@ -17,14 +16,10 @@ from storefront.payment.models import Payment
 from storefront.settlement.models import LedgerEntry
 from storefront.warehouse.models import Stock, StockLot
 from tests.checkout.helpers import place_order
+from tests.concurrency import POSTGRESQL_ONLY
 from tests.factories import make_coop_staff, make_product
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
-                       reason="row locks need PostgreSQL: set DATABASE_URL=postgres://… (CI does)"),
-]
+pytestmark = POSTGRESQL_ONLY
 
 
 def _staff(user_pk, fulfillment_pk, action, barrier, results) -> None:

@@ -5,7 +5,6 @@ Only units of lots still sellable are sold, every other buyer gets INSUFFICIENT_
 crashes or deadlocks, and each stock row still equals the sum of its lots and of its allocations.
 """
 import multiprocessing
-import os
 from datetime import timedelta
 
 import pytest
@@ -17,14 +16,10 @@ from storefront.warehouse.lots import sales_date
 from storefront.warehouse.models import Allocation, OrderLineLot, Stock, StockLot
 from storefront.warehouse.services import stock_lot_create
 from tests.checkout.helpers import ready_checkout
+from tests.concurrency import POSTGRESQL_ONLY
 from tests.concurrency.test_race import _buyer
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
-                       reason="row locks need PostgreSQL: set DATABASE_URL=postgres://… (CI does)"),
-]
+pytestmark = POSTGRESQL_ONLY
 
 
 def _expirer(barrier, results) -> None:

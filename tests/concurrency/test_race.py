@@ -4,28 +4,18 @@ Exactly the available units are sold, every other buyer gets INSUFFICIENT_STOCK,
 and the stock counters equal the sum of the allocations (nothing oversold, nothing lost).
 """
 import multiprocessing
-import os
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Sum
 
 from storefront.order.models import Order
 from storefront.warehouse.models import Allocation, Stock
 from tests.checkout.helpers import ready_checkout
+from tests.concurrency import POSTGRESQL_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
-                       reason="row locks need PostgreSQL: set DATABASE_URL=postgres://… (CI does)"),
-]
+pytestmark = POSTGRESQL_ONLY
 
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    assert connection.vendor == "postgresql", "row locks need PostgreSQL: set DATABASE_URL=postgres://…"
 
 
 def _buyer(token, barrier, results) -> None:

@@ -2,7 +2,6 @@
 accept them at the same moment, on PostgreSQL: never more units asked back than were delivered,
 each accepted unit restocked once, the stock row still the sum of its lots, the refunds exact."""
 import multiprocessing
-import os
 
 import pytest
 from django.db import connection, connections
@@ -13,13 +12,9 @@ from storefront.order.services import fulfillment_deliver, order_fulfill, order_
 from storefront.payment.gateways import VIETQR
 from storefront.warehouse.models import Stock, StockLot
 from tests.checkout.helpers import place_order
+from tests.concurrency import POSTGRESQL_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
-                       reason="row locks need PostgreSQL: set DATABASE_URL=postgres://… (CI does)"),
-]
+pytestmark = POSTGRESQL_ONLY
 
 
 def _worker(job, barrier, results) -> None:

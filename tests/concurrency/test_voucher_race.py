@@ -1,10 +1,8 @@
 """A stampede of checkouts on a voucher limited to 10 uses, on PostgreSQL: the use is counted at
 completion under the voucher's row lock, so exactly 10 orders get it and the other 30 are refused
 (VOUCHER_NOT_APPLICABLE) with nothing written; cancelling one gives its use back."""
-import os
 
 import pytest
-from django.db import connection
 
 from storefront.discount.models import VoucherCustomer
 from storefront.discount.services import voucher_create
@@ -12,20 +10,11 @@ from storefront.order.models import Order
 from storefront.order.services import order_cancel
 from storefront.warehouse.models import Stock
 from tests.checkout.helpers import ready_checkout
+from tests.concurrency import POSTGRESQL_ONLY
 from tests.concurrency.test_race import _race
 from tests.factories import make_product
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
-                       reason="row locks need PostgreSQL: set DATABASE_URL=postgres://… (CI does)"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    assert connection.vendor == "postgresql", "row locks need PostgreSQL: set DATABASE_URL=postgres://…"
+pytestmark = POSTGRESQL_ONLY
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,7 +2,6 @@
 goods weighed, and each clicks twice: on PostgreSQL every part is weighed and priced once, the
 order's totals are the sum of both changes, and each cooperative's refund due is granted once."""
 import multiprocessing
-import os
 
 import pytest
 from django.db import connection, connections
@@ -11,14 +10,10 @@ from storefront.order.models import Fulfillment, Order, OrderGrantedRefund
 from storefront.order.services import order_mark_as_paid
 from storefront.payment.gateways import VIETQR
 from tests.checkout.helpers import place_order
+from tests.concurrency import POSTGRESQL_ONLY
 from tests.factories import make_product
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not os.environ.get("CI"),
-                       reason="row locks need PostgreSQL: set DATABASE_URL=postgres://… (CI does)"),
-]
+pytestmark = POSTGRESQL_ONLY
 
 
 def _shipper(order_pk, user_pk, line_pk, grams, barrier, results, name) -> None:
