@@ -102,6 +102,16 @@ def line_refund_amount(*, line: OrderLine, units_before: int, units: int) -> int
     return total * (units_before + units) // quantity - total * units_before // quantity
 
 
+def line_program_share(*, line: OrderLine, units_before: int, units: int) -> int:
+    """The part of the discount the program paid on `units` of `line` (after `units_before`), spread
+    over the units the way `line_refund_amount` spreads the line's total: returning a whole line in
+    any number of returns gives back exactly its `program_discount_amount`."""
+    share, quantity = int(line.program_discount_amount), int(line.quantity)
+    if quantity <= 0 or share <= 0:
+        return 0
+    return share * (units_before + units) // quantity - share * units_before // quantity
+
+
 # --- input checks ---------------------------------------------------------------------------------
 
 
@@ -310,11 +320,12 @@ def _accept_locked(order: Order, order_return: OrderReturn, *, actor, write_off:
     before = units_in_returns(line_ids=[line.pk for line in lines], statuses=(OrderReturn.Status.ACCEPTED,))
     restock: dict[int, int] = {}
     lot_rows = []
-    total = 0
+    total = program_share = 0
     for row in return_lines:
         line = row.order_line
         units_before = before.get(line.pk, 0)
         row.amount = line_refund_amount(line=line, units_before=units_before, units=row.quantity)
+        program_share += line_program_share(line=line, units_before=units_before, units=row.quantity)
         row.disposition = (OrderReturnLine.Disposition.WRITE_OFF if str(line.pk) in write_off
                            else OrderReturnLine.Disposition.RESTOCK)
         total += row.amount
@@ -347,6 +358,14 @@ def _accept_locked(order: Order, order_return: OrderReturn, *, actor, write_off:
             cooperative_id=order_return.cooperative_id, amount=-total, actor=actor,
             reference=f"#{order_return.fulfillment.composed_id} R{order_return.pk}",
             note=_("Hoàn tiền trả hàng R%(n)s") % {"n": order_return.pk})
+        if program_share:
+            # The sale booked on delivery included the discount the program paid on these units
+            # (settlement_book_delivery); the goods came back and the shopper is refunded what she
+            # paid, so the program takes its share back too.
+            settlement_book_refund_adjustment(
+                cooperative_id=order_return.cooperative_id, amount=-program_share, actor=actor,
+                reference=f"#{order_return.fulfillment.composed_id} R{order_return.pk}",
+                note=_("Chương trình thu lại phần giảm giá đã trả cho hàng trả lại R%(n)s") % {"n": order_return.pk})
     order_return.save(update_fields=["status", "decided_at", "decided_by", "amount", "granted_refund"])
     OrderEvent.objects.create(order=order, type=OrderEvent.Type.RETURN_ACCEPTED, user=_user(actor), date=now,
                               parameters={"return": order_return.pk, "amount": order_return.amount,

@@ -228,6 +228,30 @@ def test_settlement_cooperative_pays_its_discount_program_absorbs_its_own(channe
     assert fee.amount == -8_775  # 5 % of 175,500
 
 
+def test_a_return_gives_the_program_its_share_of_the_discount_back(channel, coop, product, shipping_method,
+                                                                    coop_staff, program_staff):
+    from storefront.checkout.complete import checkout_complete
+    from storefront.order.returns import return_record
+    from storefront.settlement.selectors import ledger_balance
+
+    _voucher(program_staff, code="MUNGXUAN", discount_value=10_000, discount_value_type="fixed")
+    checkout = ready_checkout(channel, [(product.variants.get(), 2)])
+    checkout_add_promo_code(checkout=checkout, promo_code="MUNGXUAN")
+    order = checkout_complete(checkout=checkout)
+    rice = order.lines.get()
+    # 2 × 195,000 = 390,000, less the program's 10,000: the shopper pays 380,000 for the rice.
+    assert (rice.total_price_amount, rice.program_discount_amount) == (380_000, 10_000)
+    _deliver(order, coop_staff)
+    assert _sale(order, coop) == 390_000  # the program pays the cooperative its discount
+    balance = ledger_balance(cooperative=coop)
+    return_record(order=order, actor=coop_staff, lines={rice.pk: 1}, refund=True)
+    adjustments = sorted(LedgerEntry.objects.filter(cooperative=coop, kind=LedgerEntry.Kind.ADJUSTMENT)
+                         .values_list("amount", flat=True))
+    # One unit back: the shopper gets the 190,000 she paid for it, the program its 5,000.
+    assert adjustments == [-190_000, -5_000]
+    assert ledger_balance(cooperative=coop) == balance - 195_000  # one undiscounted unit fewer sold
+
+
 def test_free_delivery_over_a_threshold(channel, product, shipping_method, program_staff, coop_staff, coop):
     from storefront.checkout.complete import checkout_complete
 
