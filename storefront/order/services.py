@@ -34,7 +34,7 @@ from storefront.order.refunds import (order_refundable_amount, order_total_grant
                                       refund_grant_for_cancellation)
 from storefront.order.selectors import fulfillment_cash_due
 from storefront.order.selectors import order_is_prepaid as _is_prepaid
-from storefront.order.weights import actual_weights_for, weighed_line_total
+from storefront.order.weights import actual_weights_for, scaled_share, weighed_line_total
 from storefront.payment.error_codes import PaymentErrorCode
 from storefront.payment.models import Payment
 from storefront.settlement.services import settlement_book_delivery
@@ -334,7 +334,7 @@ def _apply_weights(*, order: Order, fulfillment: Fulfillment, lines: list[OrderL
     part's subtotal and the order's totals in step, and, when the order was paid beforehand, grant
     the shopper back what lighter goods cost less. Under the order's and the part's locks."""
     prepaid = _is_prepaid(order)
-    delta = refund = 0
+    delta = refund = share_delta = 0
     refund_lines: dict[OrderLine, int] = {}
     for line in lines:
         grams = weights.get(str(line.pk))
@@ -347,9 +347,17 @@ def _apply_weights(*, order: Order, fulfillment: Fulfillment, lines: list[OrderL
         if prepaid and total < placed:
             refund += placed - total
             refund_lines[line] = line.quantity
+        # The discount the program pays on the line follows its goods: the cooperative is paid the
+        # undiscounted value of what it weighed (settlement_book_delivery adds this share back).
+        share = scaled_share(share=line.program_discount_amount, placed_total=placed, total=total)
+        share_delta += share - line.program_discount_amount
         line.actual_weight_g, line.total_price_amount, line.placed_total_price_amount = grams, total, placed
+        line.program_discount_amount = share
         OrderLine.objects.filter(pk=line.pk).update(actual_weight_g=grams, total_price_amount=total,
-                                                    placed_total_price_amount=placed)
+                                                    placed_total_price_amount=placed, program_discount_amount=share)
+    if share_delta:
+        fulfillment.program_discount_amount += share_delta
+        fulfillment.save(update_fields=["program_discount_amount"])
     if delta:
         order_totals_refresh(order=order)
         fulfillment.refresh_from_db(fields=["subtotal_amount"])

@@ -43,6 +43,14 @@ def weighed_total(*, placed_total: int, nominal_total_g: int, actual_g: int) -> 
     return _div_half_up(int(placed_total) * int(actual_g), int(nominal_total_g))
 
 
+def scaled_share(*, share: int, placed_total: int, total: int) -> int:
+    """A part of the placed total (the discount the program paid on the line, say) scaled as the line
+    was, by total / placed total, rounded half-up to the dong."""
+    if int(placed_total) <= 0 or int(share) <= 0:
+        return 0
+    return _div_half_up(int(share) * int(total), int(placed_total))
+
+
 def tolerance_cap(*, placed_total: int, tolerance_percent: int) -> int:
     """The most a line may cost once weighed: the placed total plus the tolerance (half-up)."""
     return _div_half_up(int(placed_total) * (100 + int(tolerance_percent)), 100)

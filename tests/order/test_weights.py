@@ -165,6 +165,30 @@ def test_settlement_books_the_weighed_sale(channel, fish, shipping_method, coop_
                        LedgerEntry.Kind.CASH_COLLECTED: -cash}
 
 
+def test_the_programs_discount_follows_the_weighed_goods(channel, fish, shipping_method, coop, coop_staff,
+                                                        program_staff, settings):
+    from storefront.checkout.complete import checkout_complete
+    from storefront.checkout.services import checkout_add_promo_code
+    from storefront.discount.services import voucher_create
+    from tests.checkout.helpers import ready_checkout
+
+    settings.SETTLEMENT_FEE_PERCENT = 0
+    voucher_create(actor=program_staff, code="CALOC", discount_value=24_000, discount_value_type="fixed")
+    checkout = ready_checkout(channel, [(fish, 2)])
+    checkout_add_promo_code(checkout=checkout, promo_code="CALOC")
+    order = checkout_complete(checkout=checkout)
+    # 2 kg at 120,000 = 240,000, less the program's 24,000: 216,000 to pay.
+    assert (order.lines.get().total_price_amount, order.lines.get().program_discount_amount) == (216_000, 24_000)
+    line = _ship(order, coop_staff, 1850)
+    # 216,000 × 1.85 / 2 = 199,800 paid; the program's share 24,000 × 199,800 / 216,000 = 22,200.
+    assert (line.total_price_amount, line.program_discount_amount) == (199_800, 22_200)
+    part = order.fulfillments.get()
+    assert part.program_discount_amount == 22_200
+    fulfillment_deliver(fulfillment=part, actor=coop_staff, cash_collected=fulfillment_cash_due(order=order, fulfillment=part))
+    sale = LedgerEntry.objects.get(fulfillment=part, kind=LedgerEntry.Kind.SALE).amount
+    assert sale == 222_000  # 1.85 kg at 120,000 ₫/kg, undiscounted: what the cooperative delivered
+
+
 def test_refund_due_is_capped_by_what_is_still_refundable(channel, fish, shipping_method, program_staff, coop,
                                                           coop_staff):
     from storefront.order.refunds import refund_grant
