@@ -127,6 +127,15 @@ def fulfillments_cash_due(fulfillments) -> dict[int, int]:
                         or f.status == Fulfillment.Status.DELIVERED) else f.amount_due for f in fulfillments}
 
 
+def order_cash_due(*, order: Order, fulfillments=None) -> int:
+    """Cash still to collect on delivery for `order`: what its parts not yet delivered owe (0 for a
+    prepaid or non-COD order). `fulfillments`: the order's parts, when the caller has them loaded."""
+    parts = list(order.fulfillments.all() if fulfillments is None else fulfillments)
+    for part in parts:
+        part.order = order
+    return sum(fulfillments_cash_due(parts).values())
+
+
 def order_payments(*, order: Order) -> QuerySet[Payment]:
     """The payments of an order the caller has already been allowed to see (`order_for_actor`)."""
     return Payment.objects.filter(order=order).order_by("pk")

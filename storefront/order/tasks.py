@@ -162,8 +162,6 @@ def return_notice_text(order_return, kind: str) -> tuple[str, str]:
     """(subject, body) of a mail to the shopper about a return, in the active language."""
     from django.urls import reverse
 
-    from storefront.core.money import format_vnd
-
     order = order_return.order
     number = {"number": order.number, "n": order_return.pk}
     lines = "\n".join(f"- {row.order_line.product_name} × {row.quantity}" for row in order_return.lines.all())

@@ -56,3 +56,14 @@ def test_shopper_cancels_a_prepaid_order_on_the_page(client, channel, variant, o
                                                                                                        390_000]
     assert 'id="refunds"' in html and "390.000 ₫" in html and "Chờ hoàn tiền" in html
     assert 'data-type="refund_granted"' in html
+
+
+def test_the_cash_to_pay_on_delivery_is_what_the_parts_not_yet_delivered_owe(client, channel, variant, coop,
+                                                                             other_coop, customer, shipping_method,
+                                                                             coop_staff):
+    order = _order(channel, variant, other_coop, customer)  # rice 2 × 195,000 + 30,000 delivery; 3 × 20,000 veg
+    assert '<dd class="num" id="order-cod-amount">480.000 ₫</dd>' in _page(client, order)
+    rice = order.fulfillments.get(cooperative=coop)
+    fulfillment_ship(fulfillment=rice, actor=coop_staff, tracking_number="GHN1")
+    fulfillment_deliver(fulfillment=rice, actor=coop_staff, cash_collected=420_000)
+    assert '<dd class="num" id="order-cod-amount">60.000 ₫</dd>' in _page(client, order)

@@ -13,7 +13,7 @@ from storefront.cooperative.models import Cooperative
 from storefront.cooperative.selectors import cooperative_for_actor, cooperatives_for_program
 from storefront.cooperative.services import cooperative_approve, cooperative_suspend
 from storefront.order.models import OrderStatus
-from storefront.order.selectors import order_for_actor, order_history, order_payments, orders_for_staff
+from storefront.order.selectors import order_cash_due, order_for_actor, order_history, order_payments, orders_for_staff
 from storefront.order.services import order_mark_as_paid
 from storefront.payment.gateways import VIETQR
 from storefront.product.services import (collection_add_products, collection_create, collection_remove_products,
@@ -96,9 +96,11 @@ def order_detail(request, number):
         else:
             messages.success(request, _("Đã ghi nhận tiền cho đơn #%(n)s.") % {"n": order.number})
             return redirect("dashboard:program_order", number=order.pk)
+    fulfillments = list(order.fulfillments.all())
     return render(request, "dashboard/program/order.html", {
         "order": order, "lines": order.lines.all(), "payments": order_payments(order=order),
-        "fulfillments": order.fulfillments.all(), "history": order_history(order=order),
+        "fulfillments": fulfillments, "history": order_history(order=order),
+        "cash_due": order_cash_due(order=order, fulfillments=fulfillments),
         "form": form, "vietqr": order.payment_gateway == VIETQR,
     })
 

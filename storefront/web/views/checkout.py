@@ -20,7 +20,8 @@ from storefront.checkout.services import (checkout_billing_address_update, check
                                           checkout_shipping_address_update)
 from storefront.core.models import Commune
 from storefront.core.money import format_vnd
-from storefront.order.selectors import order_for_actor, order_history, order_refunds, returns_of_order
+from storefront.order.selectors import (order_cash_due, order_for_actor, order_history, order_refunds,
+                                        returns_of_order)
 from storefront.payment import vietqr
 from storefront.payment.gateways import VIETQR, available_gateways
 
@@ -172,7 +173,8 @@ def _order_page(request, token, template):
         "order": order, "lines": lines, "fulfillments": fulfillments, "own_order": own,
         "returns": list(returns_of_order(order=order)) if own else [],
         "events": order.events.all(), "history": order_history(order=order),
-        "refunds": order_refunds(order=order), **_transfer_context(order),
+        "refunds": order_refunds(order=order), "cash_due": order_cash_due(order=order, fulfillments=fulfillments),
+        **_transfer_context(order),
     })
 
 
